@@ -1,0 +1,129 @@
+"""The project's test command (what `make test` and CI run).
+
+1. Sync checks: `nbdev_export` must change nothing in `mrl/` (and no module may be left over from a deleted
+   notebook), `nbdev_clean` must change nothing in `nbs/`, and `README.md` must be current with `nbs/index.ipynb`.
+2. Every notebook runs as a test (`nbdev_test`, cells flagged `slow` skipped), each in its own process with a
+   time limit, two at a time.
+3. The docs site builds.
+4. The last line reads `N passed, M failed`, counting notebooks; the exit status is non-zero if anything failed.
+
+Usage: `python tools/test_all.py [--flags slow] [--workers 2] [--timeout 900] [notebooks ...]`
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NBS, LIB = ROOT / 'nbs', ROOT / 'mrl'
+BIN = Path(sys.executable).parent
+
+
+def _digest(paths) -> dict[str, str]:
+    return {str(p.relative_to(ROOT)): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+def _run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, **kw)
+
+
+def check_export() -> list[str]:
+    "The library must be what the notebooks export, with no module left over from a deleted notebook."
+    before = _digest(LIB.rglob('*.py'))
+    res = _run([str(BIN / 'nbdev_export')])
+    if res.returncode: return [f'nbdev_export failed:\n{res.stderr[-3000:]}']
+    problems = []
+    changed = _changed(before, _digest(LIB.rglob('*.py')))
+    if changed:
+        problems.append('the library was out of sync with the notebooks; nbdev_export changed: ' + ', '.join(changed)
+                        + '. Edit the notebooks (never mrl/*.py), run `nbdev_export` and commit both.')
+    for py in sorted(LIB.rglob('*.py')):
+        m = re.search(r'File to edit: (\S+\.ipynb)', py.read_text(errors='replace')[:500])
+        if m and not (py.parent / m.group(1)).resolve().exists():
+            problems.append(f'{py.relative_to(ROOT)} was exported from {m.group(1)}, which no longer exists: '
+                            'delete the module and its entries in mrl/_modidx.py.')
+    return problems
+
+
+def check_clean() -> list[str]:
+    "Notebooks must be committed clean (no execution counts or per-user metadata)."
+    before = _digest(NBS.rglob('*.ipynb'))
+    res = _run([str(BIN / 'nbdev_clean')])
+    if res.returncode: return [f'nbdev_clean failed:\n{res.stderr[-3000:]}']
+    changed = _changed(before, _digest(NBS.rglob('*.ipynb')))
+    return [f'notebooks were not clean; nbdev_clean changed: {", ".join(changed)}. Run `nbdev_clean` and commit.'] if changed else []
+
+
+def check_readme() -> list[str]:
+    res = _run([sys.executable, 'tools/build_docs.py', '--check-readme'])
+    return [(res.stderr or res.stdout).strip()[-3000:]] if res.returncode else []
+
+
+def run_notebook(nb: Path, flags: str, timeout: int) -> tuple[bool, float, str]:
+    "Run one notebook with nbdev_test in a fresh process; return (passed, seconds, output)."
+    env = dict(os.environ)
+    for var in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS'): env.setdefault(var, '1')  # two notebooks share two cores
+    cmd = [str(BIN / 'nbdev_test'), '--path', str(nb), '--n_workers', '0']
+    if flags: cmd += ['--flags', flags]
+    start = time.time()
+    try:
+        res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env)
+        ok, out = res.returncode == 0 and 'Success' in res.stdout, res.stdout + res.stderr
+    except subprocess.TimeoutExpired as e:
+        ok, out = False, f'timed out after {timeout} s\n{e.stdout or ""}{e.stderr or ""}'
+    return ok, time.time() - start, out
+
+
+def main():
+    ap = argparse.ArgumentParser(description='Run the whole test suite: sync checks, every notebook, the docs build.')
+    ap.add_argument('notebooks', nargs='*', help='only these notebooks (default: every notebook in nbs/)')
+    ap.add_argument('--flags', default='', help='space-separated test flags to run (e.g. "slow")')
+    ap.add_argument('--workers', type=int, default=2)
+    ap.add_argument('--timeout', type=int, default=900, help='seconds allowed per notebook')
+    ap.add_argument('--no-docs', action='store_true', help='skip the docs build')
+    args = ap.parse_args()
+
+    failures = []
+    print('== sync checks: library, notebooks and README', flush=True)
+    for check in (check_export, check_clean, check_readme):
+        problems = check()
+        failures += problems
+        for p in problems: print(f'FAIL {check.__name__}: {p}', flush=True)
+        if not problems: print(f'ok   {check.__name__}', flush=True)
+
+    nbs = [Path(p).resolve() for p in args.notebooks] or sorted(p for p in NBS.glob('*.ipynb') if not p.name.startswith('_'))
+    print(f'== running {len(nbs)} notebooks ({args.workers} at a time, flags: {args.flags or "none"})', flush=True)
+    passed = failed = 0
+    with ThreadPoolExecutor(args.workers) as ex:
+        futures = {nb: ex.submit(run_notebook, nb, args.flags, args.timeout) for nb in nbs}
+        for nb, fut in futures.items():
+            ok, secs, out = fut.result()
+            print(f'{"PASS" if ok else "FAIL"} {nb.name:<32} {secs:6.1f} s', flush=True)
+            if ok: passed += 1
+            else:
+                failed += 1
+                print('\n'.join('    ' + line for line in out.strip().splitlines()[-60:]), flush=True)
+
+    if not args.no_docs:
+        print('== building the docs site', flush=True)
+        res = _run([sys.executable, 'tools/build_docs.py'])
+        print((res.stdout + res.stderr).strip()[-5000:], flush=True)
+        if res.returncode: failures.append('docs build failed')
+
+    if failures: print(f'FAILED (besides notebooks): {len(failures)} check(s): ' + '; '.join(f[:120] for f in failures))
+    print(f'{passed} passed, {failed} failed')
+    sys.exit(1 if failed or failures else 0)
+
+
+if __name__ == '__main__': main()
