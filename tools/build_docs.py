@@ -43,12 +43,20 @@ def notebooks() -> list[Path]:
 
 
 def _table_markdown(self) -> str:
-    "`show_doc` markdown with the docments parameter table under the signature (used in the docs build only)."
-    from fastcore.docments import DocmentTbl
+    """`show_doc` Markdown for the site: a compact signature, the docstring, then the docments as a parameter
+    table (nbdev 2.4's renderer puts the docments in the signature as comments and draws no table)."""
+    from fastcore.docments import DocmentTbl, DocmentText
+
+    class PlainSignature(DocmentText):
+        @property
+        def params(self): return [(fmt, '') for fmt, _ in super().params]
+
     md = _original_markdown(self)
     try: table = DocmentTbl(self.sym)._repr_markdown_()
-    except Exception: table = ''
-    return f'{md}\n\n{table}' if table.strip() else md
+    except Exception: return md
+    if not table.strip(): return md
+    plain = f'```python\n{PlainSignature(self.sym, maxline=88, docstring=False)}\n```'
+    return md.replace(f'```python\n{self.dm}\n```', plain) + '\n\n' + table
 
 
 def process_notebook(src: Path, dst: Path) -> Path:
@@ -173,7 +181,6 @@ MKDOCS = {
 }
 
 EXTRA_CSS = """
-.md-typeset h3 { margin-top: 2em; border-top: 1px solid var(--md-default-fg-color--lightest); padding-top: .6em; }
 .md-typeset .cell-output { overflow-x: auto; font-size: .75rem; }
 .md-typeset table:not([class]) { font-size: .7rem; }
 """
