@@ -24,8 +24,8 @@ test: $(STAMP) ## sync checks, every notebook (slow cells skipped), docs build; 
 test-slow: $(STAMP) ## the same with the cells flagged slow (real training runs)
 	$(PY) tools/test_all.py --flags slow --no-docs
 
-demo: $(STAMP) ## the main job
-	$(VENV)/bin/mrl score --out runs/demo
+demo: $(STAMP) ## the main job: RL optimisation of QED from the default prior (trained once, cached)
+	$(VENV)/bin/mrl optimize --out runs/demo
 
 docs: $(STAMP) ## build the docs site into docs/
 	$(PY) tools/build_docs.py
