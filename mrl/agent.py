@@ -15,16 +15,23 @@ from fastcore.basics import patch
 
 from .callbacks.core import Callback
 from .models.base import GenerativeModel
+from .vocab import UnknownTokenError
 
 # %% auto #0
 __all__ = ['Agent']
 
 # %% ../nbs/11_agent.ipynb #0bb8d53c
+def _frozen_copy(model:GenerativeModel, device:torch.device) -> GenerativeModel:
+    "A copy of `model` on `device`, in evaluation mode and without gradients; `model` itself is not touched."
+    frozen = copy.deepcopy(model).to(device).eval()
+    for p in frozen.parameters(): p.requires_grad_(False); p.grad = None
+    return frozen
+
 class Agent(Callback):
     "The policy under training: model, frozen prior, optimiser, and the batch's log-probabilities."
     def __init__(self,
                  model:GenerativeModel, # The policy; its parameters are trained
-                 prior:GenerativeModel|None=None, # The reference model; default a frozen copy of `model` as it is now
+                 prior:GenerativeModel|None=None, # The reference model (default: `model` as it is now); the agent keeps a frozen copy and leaves this object untouched
                  lr:float=1e-4, # Learning rate of the default optimiser (Adam)
                  opt:Callable|None=None, # `params -> optimizer`, to use another optimiser (e.g. `partial(torch.optim.AdamW, lr=3e-4)`)
                  scheduler:Callable|None=None, # `optimizer -> LR scheduler`, stepped after every optimiser step
@@ -33,10 +40,13 @@ class Agent(Callback):
                  name:str='agent', # Callback name (`env.agent`)
                 ):
         super().__init__(name=name, order=5)
+        if prior is not None:
+            if not isinstance(prior, GenerativeModel): raise TypeError(f"prior must be a GenerativeModel, got {type(prior).__name__}.")
+            if prior.vocab != model.vocab:
+                raise ValueError(f"The prior's vocabulary ({prior.vocab!r}) differs from the model's ({model.vocab!r}); "
+                                 "the prior must score the same tokens: use a prior trained with the model's vocabulary.")
         self.model = model
-        self.prior = copy.deepcopy(model) if prior is None else prior
-        self.prior.eval()
-        for p in self.prior.parameters(): p.requires_grad_(False); p.grad = None  # frozen, and no stale gradients
+        self.prior = _frozen_copy(model if prior is None else prior, model.device)
         self.vocab = model.vocab
         self.opt = opt(model.parameters()) if opt is not None else torch.optim.Adam(model.parameters(), lr=lr)
         self.scheduler = scheduler(self.opt) if scheduler is not None else None
@@ -51,6 +61,16 @@ class Agent(Callback):
 # %% ../nbs/11_agent.ipynb #873183d5
 def _condition_for(agent:Agent, n:int) -> dict:
     return {} if agent.condition is None else {'condition': agent.condition.to(agent.device).expand(n, -1)}
+
+def _encode_strict(vocab, smiles:list[str]) -> torch.Tensor:
+    "Token ids for `smiles`; a token outside `vocab` raises `UnknownTokenError` naming the molecule and the token."
+    try: return vocab.encode_batch(smiles, strict=True)
+    except UnknownTokenError as e:
+        err = UnknownTokenError(e.token, e.string, e.index, vocab)
+        err.args = (f"the agent cannot encode {e.string!r}: its token {e.token!r} is not in the agent's vocabulary "
+                    f"(encoding it as unk would teach the agent to write unk). Samplers drop such molecules and count them; "
+                    f"screen other molecules with agent.vocab.covers(smiles).",)
+        raise err from None
 
 @patch
 def sample(self:Agent,
@@ -70,26 +90,27 @@ def sample(self:Agent,
 def encode(self:Agent,
                   smiles:Sequence[str], # The molecules of the batch
                  ) -> torch.Tensor:
-    "Token ids (n, T) for `smiles`: the sampled sequence when this agent sampled it, else the vocabulary's encoding."
+    "Token ids (n, T) for `smiles`: the sampled sequence when this agent sampled it this batch, else the vocabulary's strict encoding."
     rows = [self._tokens.get(s) for s in smiles]
     missing = [s for s, r in zip(smiles, rows) if r is None]
     if missing:
-        encoded = iter(self.vocab.encode_batch(missing))
+        encoded = iter(_encode_strict(self.vocab, missing))
         rows = [r if r is not None else next(encoded) for r in rows]
     rows = [r[r != self.vocab.pad_idx] if r.numel() else r for r in rows]
     return nn.utils.rnn.pad_sequence([r.cpu() for r in rows], batch_first=True, padding_value=self.vocab.pad_idx).to(self.device)
 
 # %% ../nbs/11_agent.ipynb #4e26b131
 def _batch_latents(agent:Agent, bs) -> torch.Tensor:
-    "One latent row per sample: from `latent_data` for latent-sampled sources, else encoded by the model."
+    "One latent row per sample: the latent it was decoded from (`latent_data[source]`), else the posterior mean of its tokens."
     n = len(bs.samples)
     z = None
     sources = list(bs.sources)
     for src in dict.fromkeys(sources):
         idx = [i for i, s in enumerate(sources) if s == src]
         if src in bs.latent_data: rows = torch.as_tensor(bs.latent_data[src]).to(agent.device)
-        else:
-            with torch.no_grad(): rows = agent.model.encode([bs.samples[i] for i in idx])
+        else: rows = agent.model.encode(bs.tokens[idx])  # posterior mean, without gradients
+        if len(rows) != len(idx):
+            raise ValueError(f"latent_data[{src!r}] has {len(rows)} rows for {len(idx)} samples from {src!r}; keep one latent per sample.")
         if z is None: z = torch.zeros(n, rows.shape[-1], device=agent.device)
         z[idx] = rows.float()
     return z
@@ -103,6 +124,7 @@ def get_model_outputs(self:Agent):
     bs.model_inputs = _condition_for(self, n)
     if self.is_latent: bs.model_inputs['latent'] = _batch_latents(self, bs)
     self.model.eval()  # no dropout: the log-probabilities must be those of the policy that sampled
+    self.prior.eval()
     bs.agent_log_probs, bs.agent_token_log_probs = self.model.log_prob(bs.tokens, **bs.model_inputs)
     with torch.no_grad():
         bs.prior_log_probs, bs.prior_token_log_probs = self.prior.log_prob(bs.tokens, **bs.model_inputs)
@@ -129,7 +151,7 @@ def before_batch(self:Agent): self._tokens = {}
 # %% ../nbs/11_agent.ipynb #e69da617
 @patch
 def fine_tune(self:Agent,
-               smiles:Sequence[str], # Molecules to learn from
+               smiles:Sequence[str], # Molecules to learn from (every token must be in the agent's vocabulary)
                epochs:int=1, # Passes over `smiles`
                bs:int=64, # Batch size
                lr:float|None=None, # Learning rate for this fine-tuning (default: the agent optimiser's own)
@@ -137,13 +159,14 @@ def fine_tune(self:Agent,
     "Maximum-likelihood fine-tuning of the agent's model on `smiles`; returns the loss of each step."
     smiles = list(smiles)
     if not smiles: raise ValueError("fine_tune needs at least one SMILES string.")
+    _encode_strict(self.vocab, smiles)  # a molecule with a token outside the vocabulary fails here, before any step
     opt = torch.optim.Adam(self.model.parameters(), lr=lr) if lr is not None else self.opt
     losses = []
     self.model.train()
     for _ in range(epochs):
         order = torch.randperm(len(smiles)).tolist()
         for i in range(0, len(smiles), bs):
-            batch = self.vocab.encode_batch([smiles[j] for j in order[i:i + bs]])
+            batch = _encode_strict(self.vocab, [smiles[j] for j in order[i:i + bs]])
             loss = self.model.loss(batch, **_condition_for(self, len(batch)))
             opt.zero_grad(set_to_none=True)
             loss.backward()
