@@ -7,19 +7,27 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Callable, Iterable, Sequence
+import warnings
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 import numpy as np
 import torch
 
 from .core import Callback
 from ..chem import canonicalize, has_substructure, is_valid, DESCRIPTORS, descriptors
+from ..vocab import UnknownTokenError
 
 # %% auto #0
-__all__ = ['Sampler', 'ModelSampler', 'Buffer', 'BufferSampler', 'LogSampler', 'LatentSampler', 'Filter', 'ValidFilter',
-           'SmartsFilter', 'PropertyFilter']
+__all__ = ['Sampler', 'ModelSampler', 'Buffer', 'BufferSampler', 'ReplayEntry', 'LogSampler', 'LatentSampler', 'Filter',
+           'ValidFilter', 'SmartsFilter', 'PropertyFilter']
 
 # %% ../../nbs/14_samplers.ipynb #6bc16799
+def _unknown_token(vocab, smiles:str) -> str:
+    "The first token of `smiles` that is not in `vocab`."
+    try: vocab.encode(smiles, strict=True)
+    except UnknownTokenError as e: return e.token
+    return ''
+
 class Sampler(Callback):
     "Base class of samplers: contributes `p_batch` of each batch in `sample_batch` (subclasses implement `draw`)."
     def __init__(self,
@@ -30,6 +38,8 @@ class Sampler(Callback):
         if not 0 <= p_batch <= 1: raise ValueError(f"p_batch must be between 0 and 1, got {p_batch}.")
         super().__init__(name=name, order=order)
         self.p_batch = p_batch
+        self.n_unencodable = self.total_unencodable = 0
+        self._warned = False
 
     def n_samples(self) -> int:
         "How many samples to contribute to this batch."
@@ -40,13 +50,36 @@ class Sampler(Callback):
         raise NotImplementedError
 
     def sample_batch(self):
-        "Append this sampler's molecules to the batch, with their source."
+        "Append this sampler's molecules to the batch, with their source (molecules the agent cannot encode are dropped)."
         n = self.n_samples()
         if n <= 0: return
-        smiles = list(self.draw(n))
+        self._append(self._encodable(list(self.draw(n))))
+
+    def _encodable(self, smiles:list[str]) -> list[str]:
+        "The molecules of `smiles` the agent's vocabulary encodes; the others are dropped, counted and logged, never trained on as `unk`."
+        vocab = self.environment.agent.vocab
+        keep = vocab.covers(smiles).tolist() if smiles else []
+        dropped = [s for s, k in zip(smiles, keep) if not k]
+        self.n_unencodable = len(dropped)
+        self.total_unencodable += len(dropped)
+        if dropped and not self._warned:
+            self._warned = True
+            warnings.warn(f"{self.name}: dropped {dropped[0]!r}: its token {_unknown_token(vocab, dropped[0])!r} is not in the agent's "
+                          f"vocabulary. Molecules the agent cannot encode are dropped and counted as {self.name}_unencodable "
+                          f"(this warning is shown once); give molecules in the vocabulary's own spelling.")
+        log = getattr(self.environment, 'log', None)
+        if log is not None: log.update_metric(f"{self.name}_unencodable", self.n_unencodable)
+        return [s for s, k in zip(smiles, keep) if k]
+
+    def _append(self,
+                smiles:list[str], # Molecules to add to the batch (an empty string, for a sequence that ended at once, stays: it is invalid)
+                latent:torch.Tensor|None=None, # (len(smiles), d) latents they were decoded from (latent-variable agents)
+               ):
+        "Add molecules to the batch under this sampler's name, with their latents in `latent_data[name]`."
         bs = self.environment.batch_state
         bs.samples += smiles
         bs.sources += [self.name] * len(smiles)
+        if latent is not None: bs.latent_data[self.name] = latent
 
 # %% ../../nbs/14_samplers.ipynb #2239a32c
 class ModelSampler(Sampler):
@@ -68,6 +101,14 @@ class ModelSampler(Sampler):
         "Sample `n` molecules from the agent."
         env = self.environment
         return env.agent.sample(n, max_len=env.sl, temperature=self.temperature)[0]
+
+    def sample_batch(self):
+        "Sample the rest of the batch from the agent; for a latent-variable agent, keep each sample's latent in `latent_data`."
+        n = self.n_samples()
+        if n <= 0: return
+        env = self.environment
+        smiles, latent = env.agent.sample(n, max_len=env.sl, temperature=self.temperature)
+        self._append(smiles, latent)
 
     def build_buffer(self):
         "Add `buffer_size` fresh samples to the buffer."
@@ -150,6 +191,11 @@ class BufferSampler(Sampler):
         return buffer.draw(n)
 
 # %% ../../nbs/14_samplers.ipynb #b93833e3
+class ReplayEntry(NamedTuple):
+    "One molecule of a replay memory: the string that is replayed (as the model sampled it) and its best raw score."
+    smiles: str # The molecule as sampled (or as given to `LogSampler.add`)
+    score: float # Its best raw reward so far
+
 class LogSampler(Sampler):
     "Experience replay: re-uses the best molecules seen so far (a memory of the top `pool_size`)."
     def __init__(self,
@@ -160,22 +206,39 @@ class LogSampler(Sampler):
                 ):
         super().__init__(name, p_batch)
         self.pool_size, self.min_score = pool_size, min_score
-        self.memory: dict[str, float] = {}
+        self.memory: dict[str, ReplayEntry] = {}  # canonical SMILES -> entry
+
+    def add(self,
+            smiles:Sequence[str], # Molecules as sampled (or known good molecules, in the vocabulary's spelling)
+            scores:Sequence[float], # Their raw scores
+           ):
+        "Remember valid molecules scoring at least `min_score`: one entry per canonical SMILES with its best score; the best `pool_size` are kept."
+        smiles, scores = list(smiles), [float(r) for r in scores]
+        if len(smiles) != len(scores): raise ValueError(f"add got {len(smiles)} molecules and {len(scores)} scores; pass one score per molecule.")
+        for smi, key, r in zip(smiles, canonicalize(smiles), scores):
+            if key is None or not math.isfinite(r) or r < self.min_score: continue
+            if key not in self.memory or r > self.memory[key].score: self.memory[key] = ReplayEntry(smi, r)
+        if len(self.memory) > self.pool_size:
+            self.memory = dict(sorted(self.memory.items(), key=lambda kv: -kv[1].score)[:self.pool_size])
 
     def draw(self, n:int) -> list[str]:
-        "Up to `n` distinct molecules chosen at random from the memory."
-        pool = list(self.memory)
-        return random.sample(pool, min(n, len(pool)))
+        "Up to `n` distinct molecules chosen at random from the memory, as they were sampled."
+        entries = list(self.memory.values())
+        return [e.smiles for e in random.sample(entries, min(n, len(entries)))]
+
+    def _encodable(self, smiles:list[str]) -> list[str]:
+        "`Sampler._encodable`, also forgetting the molecules the agent cannot encode, so they are dropped once."
+        kept = super()._encodable(smiles)
+        if len(kept) < len(smiles):
+            dropped = set(smiles) - set(kept)
+            self.memory = {k: e for k, e in self.memory.items() if e.smiles not in dropped}
+        return kept
 
     def after_compute_reward(self):
-        "Update the memory with this batch's valid molecules and their raw rewards."
+        "Update the memory with this batch's valid molecules, as sampled, and their raw rewards."
         bs = self.environment.batch_state
         rewards = bs.rewards.detach().float().cpu().reshape(-1).tolist() if isinstance(bs.rewards, torch.Tensor) else list(bs.rewards)
-        if len(rewards) != len(bs.samples): return
-        for smi, r in zip(canonicalize(bs.samples), rewards):
-            if smi and math.isfinite(r) and r >= self.min_score: self.memory[smi] = max(r, self.memory.get(smi, -math.inf))
-        if len(self.memory) > self.pool_size:
-            self.memory = dict(sorted(self.memory.items(), key=lambda kv: -kv[1])[:self.pool_size])
+        if len(rewards) == len(bs.samples): self.add(bs.samples, rewards)
 
 # %% ../../nbs/14_samplers.ipynb #ede476c5
 class LatentSampler(LogSampler):
@@ -196,14 +259,12 @@ class LatentSampler(LogSampler):
         if not env.agent.is_latent: raise ValueError(f"LatentSampler needs a latent-variable agent (e.g. a VAE), got {type(env.agent.model).__name__}.")
         n = self.n_samples()
         if n <= 0 or not self.memory: return
-        seeds = random.choices(list(self.memory), k=n)
-        with torch.no_grad(): z = env.agent.model.encode(seeds)
+        seeds = self._encodable(random.choices([e.smiles for e in self.memory.values()], k=n))
+        if not seeds: return
+        z = env.agent.model.encode(env.agent.encode(seeds))  # posterior means (no gradients)
         z = z + self.noise * torch.randn_like(z)
-        smiles, z = env.agent.sample(n, max_len=env.sl, latent=z)
-        bs = env.batch_state
-        bs.samples += smiles
-        bs.sources += [self.name] * len(smiles)
-        bs.latent_data[self.name] = z
+        smiles, z = env.agent.sample(len(seeds), max_len=env.sl, latent=z)
+        self._append(smiles, z)
 
 # %% ../../nbs/14_samplers.ipynb #fe840d6d
 class Filter(Callback):
