@@ -16,20 +16,21 @@ import torch
 from fastcore.basics import patch
 
 from .core import Callback
+from .sampler import BufferSampler, LatentSampler, LogSampler
 from ..chem import canonicalize, internal_diversity, mol_grid
 
 # %% auto #0
-__all__ = ['Log']
+__all__ = ['replay_sources', 'Log']
 
 # %% ../../nbs/12_log.ipynb #6ec72979
 _NOT_SCORES = {'samples', 'sources', 'rewards', 'loss', 'latent_data', 'tokens', 'mask', 'model_inputs',
                'agent_log_probs', 'agent_token_log_probs', 'prior_log_probs', 'prior_token_log_probs'}
 
 def _per_sample_column(value, n:int) -> np.ndarray|None:
-    "`value` as a float array of length `n` if it is a per-sample numeric column, else None."
+    "`value` as a float64 array of length `n` if it is a per-sample numeric column, else None."
     if isinstance(value, torch.Tensor):
         if value.ndim == 1 and len(value) == n and (value.is_floating_point() or value.dtype == torch.bool):
-            return value.detach().float().cpu().numpy()
+            return value.detach().double().cpu().numpy()
         return None
     if isinstance(value, np.ndarray) and value.ndim == 1 and len(value) == n and value.dtype.kind in 'fbiu':
         return value.astype(float)
@@ -38,12 +39,26 @@ def _per_sample_column(value, n:int) -> np.ndarray|None:
 def _as_float(x) -> float:
     return float(x.detach().float().mean()) if isinstance(x, torch.Tensor) else float(x)
 
+# %% ../../nbs/12_log.ipynb #7f8a5a1d
+def replay_sources(
+    environment, # An `Environment` (anything with `callbacks`); without callbacks there are no replay sources
+) -> set[str]:
+    "Names of the samplers whose samples replay known molecules (`LogSampler`, `BufferSampler`, or a sampler with `replay = True`) rather than being the model's own."
+    out = set()
+    for cb in getattr(environment, 'callbacks', None) or ():
+        flag = getattr(cb, 'replay', None)
+        if flag is None: flag = isinstance(cb, (LogSampler, BufferSampler)) and not isinstance(cb, LatentSampler)
+        if flag: out.add(cb.name)
+    return out
+
 # %% ../../nbs/12_log.ipynb #bf6bccfa
+_LEAD = ('valid', 'unique', 'score', 'reward')  # what the progress bar and the metrics plot show first
+
 class Log(Callback):
     "Records every sample and per-batch metrics, shows them in the progress bar, plots and saves them."
     def __init__(self,
                  reference_smiles:Iterable[str]|None=None, # Molecules to measure novelty against (e.g. the training set); canonicalised once
-                 show:Sequence[str]=('reward', 'top10', 'valid', 'diversity'), # Metrics shown live in the progress bar
+                 show:Sequence[str]=(*_LEAD, 'top10', 'diversity'), # Metrics shown live in the progress bar
                  diversity_every:int=1, # Compute internal diversity every this many batches (it costs O(n²) similarities)
                  name:str='log', # Callback name (`env.log`)
                 ):
@@ -54,7 +69,7 @@ class Log(Callback):
         self.metric_rows: list[dict] = []
         self.metric_names: list[str] = []
         self._current: dict = {}
-        self._df_cache = None
+        self._sampled, self._batch_rewards, self._df_cache = None, None, None
 
     def add_metric(self,
                    name:str, # A new per-batch metric
@@ -75,6 +90,13 @@ class Log(Callback):
 def before_batch(self:Log):
     "Start the metrics row of a new batch."
     self._current = {'batch': self.environment.iteration}
+    self._sampled = self._batch_rewards = None
+
+@patch
+def before_filter_batch(self:Log):
+    "Remember the batch as sampled (SMILES and sources), before any filter removes samples."
+    bs = self.environment.batch_state
+    self._sampled = (list(bs.samples), list(bs.sources))
 
 @patch
 def after_compute_reward(self:Log):
@@ -93,28 +115,59 @@ def after_compute_reward(self:Log):
     self._df_cache = None
     self._batch_rewards = rewards
 
+def _group_metrics(
+    canon:list, # Canonical SMILES (`None`: invalid) of the group's samples as drawn, before filtering
+    kept_canon:list, # The same for the group's samples that reached the reward
+    kept_rewards:np.ndarray|None, # Their raw rewards (`None` if the batch was not scored)
+    reference:set|None, # Canonical SMILES novelty is measured against
+    diversity:bool, # Compute internal diversity this batch
+) -> dict:
+    "Validity, uniqueness, novelty and diversity of what a group sampled; reward statistics of what was scored."
+    out = {}
+    if canon:
+        distinct = {c for c in canon if c}
+        out['valid'] = sum(bool(c) for c in canon) / len(canon)
+        out['unique'] = len(distinct) / len(canon)
+        if reference is not None and distinct: out['novel'] = sum(c not in reference for c in distinct) / len(distinct)
+        if diversity and distinct: out['diversity'] = float(internal_diversity(sorted(distinct))) if len(distinct) > 1 else 0.0
+    if kept_rewards is not None and len(kept_rewards):
+        finite = np.isfinite(kept_rewards)
+        if finite.any():
+            r = kept_rewards[finite]
+            out['reward'], out['reward_max'], out['top10'] = float(r.mean()), float(r.max()), float(np.sort(r)[-10:].mean())
+        scored_valid = finite & np.array([bool(c) for c in kept_canon])
+        if scored_valid.any(): out['score'] = float(kept_rewards[scored_valid].mean())
+    return out
+
 @patch
 def after_batch(self:Log):
-    "Compute the batch's metrics and update the progress bar."
+    "Compute the batch's metrics (the model's own samples, and each replay source apart) and update the progress bar."
     bs = self.environment.batch_state
     row = self._current
-    samples = list(bs.samples)
-    row['n_samples'] = len(samples)
-    rewards = getattr(self, '_batch_rewards', None)
-    if rewards is not None and len(rewards) == len(samples) and len(samples):
-        finite = rewards[np.isfinite(rewards)]
-        if len(finite):
-            row['reward'], row['reward_max'] = float(finite.mean()), float(finite.max())
-            row['top10'] = float(np.sort(finite)[-10:].mean())
+    kept, kept_sources = list(bs.samples), list(bs.sources)
+    row['n_samples'] = len(kept)
+    sampled, sources = self._sampled if self._sampled is not None else (kept, kept_sources)
+    canon_of = dict(zip(sampled, canonicalize(sampled) if sampled else []))
+    missing = [s for s in dict.fromkeys(kept) if s not in canon_of]
+    if missing: canon_of.update(zip(missing, canonicalize(missing)))
+    canon, kept_canon = [canon_of[s] for s in sampled], [canon_of[s] for s in kept]
+    rewards = self._batch_rewards if self._batch_rewards is not None and len(self._batch_rewards) == len(kept) else None
+    diversity = self.environment.iteration % self.diversity_every == 0
+
+    def group(is_member) -> dict:
+        pre, post = [is_member(s) for s in sources], np.array([is_member(s) for s in kept_sources], dtype=bool)
+        return _group_metrics([c for c, m in zip(canon, pre) if m], [c for c, m in zip(kept_canon, post) if m],
+                              None if rewards is None else rewards[post], self.reference, diversity)
+
+    replays = replay_sources(self.environment)
+    row.update(group(lambda s: s not in replays))
+    names = list(dict.fromkeys(sources + kept_sources))
+    own = [s for s in names if s not in replays]
+    for src in names:
+        if src in replays or len(own) > 1:
+            row[f'{src}_n'] = sources.count(src)
+            row.update({f'{src}_{k}': v for k, v in group(lambda s: s == src).items()})
     self._batch_rewards = None
-    if samples:
-        canon = canonicalize(samples)
-        valid = [c for c in canon if c]
-        row['valid'] = len(valid) / len(samples)
-        row['unique'] = len(set(valid)) / len(samples)
-        if self.reference is not None and valid: row['novel'] = sum(c not in self.reference for c in set(valid)) / len(set(valid))
-        if valid and self.environment.iteration % self.diversity_every == 0:
-            row['diversity'] = float(internal_diversity(list(set(valid)))) if len(set(valid)) > 1 else 0.0
     loss = bs.get('loss')
     if isinstance(loss, torch.Tensor) and loss.ndim == 0: row['loss'] = float(loss.detach())
     for key, value in bs.items():
@@ -132,7 +185,7 @@ def _update_progress(self:Log, row:dict):
 # %% ../../nbs/12_log.ipynb #fa7bf3a3
 @patch(as_prop=True)
 def df(self:Log) -> pd.DataFrame:
-    "Every recorded sample: batch, smiles, source, raw reward and each score column."
+    "Every recorded sample: batch, smiles (as sampled), source, raw reward and each score column."
     if self._df_cache is None:
         self._df_cache = (pd.concat(self.records, ignore_index=True) if self.records
                           else pd.DataFrame(columns=['batch', 'smiles', 'source', 'reward']))
@@ -143,6 +196,19 @@ def metrics(self:Log) -> pd.DataFrame:
     "One row of metrics per batch."
     return pd.DataFrame(self.metric_rows)
 
+@patch
+def model_summary(self:Log,
+                  first:int=5, # Batches at the start of the run
+                  last:int=5, # Batches at the end of the run
+                 ) -> pd.DataFrame:
+    "The model's own samples at the start and at the end of the run: mean `valid`, `unique`, `score` (valid samples) and `reward` over the `first` and the `last` batches."
+    if first < 1 or last < 1: raise ValueError(f"model_summary needs first >= 1 and last >= 1, got first={first}, last={last}.")
+    m, rows = self.metrics, {}
+    for label, part in (('first', m.head(first)), ('last', m.tail(last))):
+        row = {'batches': f"{part['batch'].iloc[0]}-{part['batch'].iloc[-1]}" if len(part) else ''}
+        for c in _LEAD: row[c] = float(part[c].mean()) if c in part and part[c].notna().any() else math.nan
+        rows[label] = row
+    return pd.DataFrame.from_dict(rows, orient='index')
 
 @patch
 def top(self:Log,
@@ -150,12 +216,23 @@ def top(self:Log,
          by:str='reward', # Column to rank by
          unique:bool=True, # Count each molecule once (its best score)
         ) -> pd.DataFrame:
-    "The `k` best-scoring molecules of the run."
+    "The `k` best-scoring valid molecules of the run, with canonical SMILES (so two spellings of one molecule are one)."
     df = self.df
     if df.empty: return df
-    df = df[df[by].notna()].sort_values(by, ascending=False)
-    if unique: df = df.drop_duplicates('smiles')
-    return df.head(k).reset_index(drop=True)
+    if by not in df: raise ValueError(f"top: the log has no column {by!r}; rank by one of {list(df.columns)}.")
+    if k < 1: raise ValueError(f"top needs k >= 1, got {k}.")
+    df = df[df[by].notna()].sort_values(by, ascending=False, kind='stable')
+    smiles, rows, canon, seen = df['smiles'].tolist(), [], [], set()
+    step = max(4 * k, 256)  # canonicalise only as far down the ranking as needed
+    for start in range(0, len(smiles), step):
+        for i, c in enumerate(canonicalize(smiles[start:start + step]), start):
+            if c is None or (unique and c in seen): continue
+            seen.add(c); rows.append(i); canon.append(c)
+            if len(rows) == k: break
+        if len(rows) == k: break
+    out = df.iloc[rows].reset_index(drop=True)
+    out['smiles'] = canon
+    return out
 
 @patch
 def top_grid(self:Log,
@@ -163,19 +240,21 @@ def top_grid(self:Log,
               by:str='reward', # Column to rank by
               n_cols:int=4, # Molecules per row
              ):
-    "A grid image of the `k` best molecules with their scores as legends."
+    "A grid image of the `k` best molecules, each labelled with its canonical SMILES and its score."
     top = self.top(k, by=by)
-    return mol_grid(list(top['smiles']), legends=list(top[by]), n_cols=n_cols)
+    legends = [f"{s if len(s) <= 40 else s[:39] + '…'}\n{by} {v:.3g}" for s, v in zip(top['smiles'], top[by])]
+    return mol_grid(list(top['smiles']), legends=legends, n_cols=n_cols)
 
 @patch
 def plot_metrics(self:Log,
-                  names:Sequence[str]|None=None, # Metrics to plot (default: all recorded)
+                  names:Sequence[str]|None=None, # Metrics to plot (default: all recorded, the model's validity, uniqueness, score and reward first)
                   cols:int=3, # Panels per row
                   smooth:int=1, # Rolling-mean window, to see trends in noisy curves
                  ):
     "Plot the per-batch metrics, one panel each."
     m = self.metrics
-    names = [c for c in (names or m.columns) if c != 'batch' and c in m and m[c].notna().any()]
+    names = names or [*(c for c in _LEAD if c in m), *(c for c in m.columns if c not in _LEAD)]
+    names = [c for c in names if c != 'batch' and c in m and m[c].notna().any()]
     if not names: return None
     cols = min(cols, len(names))
     rows = math.ceil(len(names) / cols)
@@ -205,8 +284,25 @@ def save(self:Log,
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
     self.df.to_csv(path/'samples.csv', index=False)
     self.metrics.to_csv(path/'metrics.csv', index=False)
-    self.top(top_k).to_csv(path/'top.csv', index=False)
+    top = self.top(top_k)
+    top.to_csv(path/'top.csv', index=False)
     fig = self.plot_metrics(smooth=5)
     if fig is not None: fig.savefig(path/'metrics.png', dpi=100); plt.close(fig)
-    if not self.df.empty: self.top_grid(12).save(path/'top.png')
+    if len(top): self.top_grid(12).save(path/'top.png')
     return path
+
+@patch
+def state_dict(self:Log) -> dict:
+    "The samples and metrics recorded so far, as plain lists and dicts (a checkpoint loads it with `weights_only=True`)."
+    return {'records': [{c: df[c].tolist() for c in df.columns} for df in self.records],
+            'metric_rows': [dict(r) for r in self.metric_rows], 'metric_names': list(self.metric_names)}
+
+@patch
+def load_state_dict(self:Log,
+                    state:dict, # From `state_dict`
+                   ):
+    "Restore what `state_dict` saved."
+    self.records = [pd.DataFrame(r) for r in state['records']]
+    self.metric_rows = [dict(r) for r in state['metric_rows']]
+    self.metric_names = list(state['metric_names'])
+    self._df_cache = None
