@@ -116,6 +116,21 @@ class Oracle:
         "The `k` best molecules so far (ties: the earlier call first)."
         return self.history.sort_values(['score', 'call'], ascending=[False, True]).head(k).reset_index(drop=True)
 
+    def state_dict(self) -> dict:
+        "The run so far as plain data — charged molecules and scores in call order (the memory is rebuilt from them) and the counters — for checkpoints loaded with `weights_only=True`."
+        return {'smiles': list(self._smiles), 'scores': list(self._scores), 'n_invalid': self.n_invalid, 'n_repeats': self.n_repeats}
+
+    def load_state_dict(self,
+                        state:dict, # From `state_dict`
+                       ):
+        "Continue the run saved by `state_dict`: its calls count against this oracle's budget."
+        if len(state['smiles']) != len(state['scores']):
+            raise ValueError(f"Oracle state has {len(state['smiles'])} molecules but {len(state['scores'])} scores; it is corrupt.")
+        self.reset()
+        self._smiles, self._scores = list(state['smiles']), [float(s) for s in state['scores']]
+        self._memory = dict(zip(self._smiles, self._scores))
+        self.n_invalid, self.n_repeats = int(state['n_invalid']), int(state['n_repeats'])
+
     def __len__(self): return self.n_calls
     def __contains__(self, x): return _canonical_or_none(x) in self._memory
     def __repr__(self): return f"Oracle({self.name!r}, {self.n_calls}/{self.budget} calls)"

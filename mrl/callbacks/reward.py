@@ -21,6 +21,7 @@ from rdkit import Chem, rdBase
 from ..core import chunked, parallel_map, default_chunksize
 from ..chem import MolLike, canonicalize, murcko_scaffolds
 from .core import Callback, BatchState
+from .log import replay_sources
 
 # %% auto #0
 __all__ = ['PerMolecule', 'Transform', 'Sigmoid', 'ReverseSigmoid', 'DoubleSigmoid', 'Step', 'Clip', 'Normalize', 'Compose',
@@ -271,6 +272,18 @@ class ScoreCache:
         if self.maxsize is not None:
             while len(self._data) > self.maxsize: self._data.popitem(last=False)
 
+    def state_dict(self) -> dict:
+        "The cached scores (least recently used first) and the counts, as plain lists and numbers."
+        return {'smiles': list(self._data), 'scores': [float(v) for v in self._data.values()], 'hits': self.hits, 'misses': self.misses}
+
+    def load_state_dict(self,
+                        state:dict, # From `state_dict`
+                       ):
+        "Restore what `state_dict` saved (keeping this cache's `maxsize`)."
+        self.clear()
+        self.update(dict(zip(state['smiles'], state['scores'])))
+        self.hits, self.misses = state['hits'], state['misses']
+
     def __len__(self): return len(self._data)
     def __contains__(self, key): return key in self._data
     def __repr__(self): return f"ScoreCache({len(self)}/{self.maxsize or '∞'} molecules, {self.hits} hits, {self.misses} misses)"
@@ -387,22 +400,32 @@ class Reward(Callback):
         state['executor'] = None  # executors and clients cannot be pickled; give the loaded reward a new one
         return state
 
-    _run_state = ('cache', 'errors', 'n_invalid', 'n_failed', 'total_invalid', 'total_failed', 'n_scored', '_warned')
+    _counts = ('n_invalid', 'n_failed', 'total_invalid', 'total_failed', 'n_scored', '_warned')
 
     def state_dict(self) -> dict:
-        "The run state (cache, counts, recent errors) that `Environment.save_checkpoint` saves; the scorer itself is not saved."
-        return {k: getattr(self, k) for k in self._run_state}
+        "The run state as plain data: cache, counts, recent errors, and the scorer's own state if it has one (e.g. an `Oracle`'s calls)."
+        state = {k: getattr(self, k) for k in self._counts}
+        state['cache'] = None if self.cache is None else self.cache.state_dict()
+        state['errors'] = [list(e) for e in self.errors]
+        if callable(getattr(self.fn, 'state_dict', None)): state['fn'] = self.fn.state_dict()
+        return state
 
     def load_state_dict(self,
                         state:dict, # From `state_dict`
                        ):
-        "Restore the run state saved by `state_dict`."
-        for k in self._run_state: setattr(self, k, state[k])
+        "Restore the run state saved by `state_dict`, the scorer's included."
+        if 'fn' in state and not callable(getattr(self.fn, 'load_state_dict', None)):
+            raise ValueError(f"Reward {self.name!r}: the checkpoint holds the state of its scorer, but {self.fn!r} has no "
+                             "load_state_dict; build the reward with the same kind of scorer (e.g. an Oracle) as the saved run.")
+        for k in self._counts: setattr(self, k, state[k])
+        if self.cache is not None and state['cache'] is not None: self.cache.load_state_dict(state['cache'])
+        self.errors.clear(); self.errors.extend(tuple(e) for e in state['errors'])
+        if 'fn' in state: self.fn.load_state_dict(state['fn'])
 
 # %% ../../nbs/15_rewards.ipynb #f63199e8
 @patch
-def _call_scorer(self:Reward, todo:list[str]) -> tuple[dict[str, float], set[str]]:
-    "Raw scores of the canonical SMILES `todo` (one scorer call per chunk), and the molecules lost with a failed worker."
+def _call_scorer(self:Reward, todo:list[str]) -> dict[str, float]:
+    "Raw scores of the canonical SMILES `todo` (one scorer call per chunk); `NaN` for failures, including molecules lost with a failed worker."
     chunksize = self.chunksize or (len(todo) if self.executor is None else default_chunksize(len(todo), self.executor))
     chunks = chunked(todo, chunksize)
     worker_errors = []
@@ -421,9 +444,9 @@ def _call_scorer(self:Reward, todo:list[str]) -> tuple[dict[str, float], set[str
     self.n_scored += len(todo)
     if lost:
         warnings.warn(f"Reward {self.name!r}: {len(lost)} molecules were lost with a failed worker "
-                      f"({next(iter(crashed.values()), 'worker failed')}); they are penalised but not cached. "
+                      f"({next(iter(crashed.values()), 'worker failed')}); they are penalised (and retried when they come back). "
                       "A broken process pool stays broken: give the reward a new executor.", stacklevel=3)
-    return raw, lost
+    return raw
 
 @patch
 def score(self:Reward,
@@ -438,9 +461,9 @@ def score(self:Reward,
     known = self.cache.lookup(unique) if self.cache is not None else {}
     todo = [c for c in unique if c not in known]
     if todo:
-        new, lost = self._call_scorer(todo)
+        new = self._call_scorer(todo)
         known.update(new)
-        if self.cache is not None: self.cache.update({k: v for k, v in new.items() if k not in lost})
+        if self.cache is not None: self.cache.update({k: v for k, v in new.items() if math.isfinite(v)})  # failures are retried
     raw = np.array([known[c] if c is not None else math.nan for c in canon], dtype=float)
     scores = raw.copy()
     if self.transform is not None and valid.any():
@@ -483,16 +506,23 @@ def _rewards_vector(bs:BatchState) -> torch.Tensor:
     if not r.is_floating_point(): r = r.float()
     return r.expand(n).clone() if r.ndim == 0 else r
 
+def _skipped(cb:Callback, bs:BatchState) -> np.ndarray:
+    "Which samples of the batch bypass `cb`'s modification: those from `cb.skip_sources`, by default the replay sources."
+    skip = cb.skip_sources if cb.skip_sources is not None else replay_sources(cb.environment)
+    return np.array([s in skip for s in bs.sources], dtype=bool) if skip else np.zeros(len(bs.samples), dtype=bool)
+
 class NoveltyBonus(Callback):
     "Add `bonus` to the reward of each molecule never seen before in this run (or in `reference`); `bs[name]` holds the bonuses."
     def __init__(self,
                  bonus:float=0.1, # Added to the reward of a new molecule
                  reference:Sequence[str]|None=None, # Molecules that count as seen from the start (e.g. the training set)
+                 skip_sources:Sequence[str]|None=None, # Sources whose samples get no bonus; default the replay sources
                  name:str='novelty', # Callback name, batch-state key of the bonuses and log metric (fraction of samples that were new)
-                 order:int=40, # Position among `reward_modification` handlers (after `DiversityFilter`'s 30)
+                 order:int=25, # Position among `reward_modification` handlers: before `DiversityFilter` (30), which scales the bonus too
                 ):
         super().__init__(name=name, order=order)
         self.bonus = float(bonus)
+        self.skip_sources = None if skip_sources is None else set(skip_sources)
         self.reference = [] if reference is None else list(reference)
         self.reset()
 
@@ -515,14 +545,14 @@ class NoveltyBonus(Callback):
         return flags
 
     def setup(self): _log_metric(self, self.name, 0., add=True)
-    def state_dict(self) -> dict: return {'seen': self.seen}
+    def state_dict(self) -> dict: return {'seen': sorted(self.seen)}
     def load_state_dict(self, state:dict): self.seen = set(state['seen'])
 
     def reward_modification(self):
-        "Add the bonus to new molecules' rewards."
+        "Add the bonus to new molecules' rewards (not to replayed ones)."
         bs = self.environment.batch_state
         rewards = _rewards_vector(bs)
-        flags = self.novel(bs.samples)
+        flags = self.novel(bs.samples) & ~_skipped(self, bs)
         bonus = torch.as_tensor(flags * self.bonus, dtype=rewards.dtype, device=rewards.device)
         bs.rewards = rewards + bonus
         bs[self.name] = bonus
@@ -539,7 +569,8 @@ class DiversityFilter(Callback):
                  mode:str='zero', # `'zero'`: further hits get reward 0; `'scale'`: their reward times `scale`
                  scale:float=0.5, # The multiplier for `mode='scale'`
                  scaffold:str='murcko', # `'murcko'` (Bemis–Murcko scaffold) or `'generic'` (generic Murcko scaffold)
-                 score_key:str|None=None, # Decide hits on `batch_state[score_key]` (e.g. a reward's column) instead of `rewards`
+                 score_key:str|None=None, # Decide hits on `batch_state[score_key]` (e.g. a reward's column) instead of the raw reward
+                 skip_sources:Sequence[str]|None=None, # Sources whose samples are left alone and not counted; default the replay sources
                  name:str='diversity_filter', # Callback name, batch-state key of the multipliers, prefix of the log metrics
                  order:int=30, # Position among `reward_modification` handlers
                 ):
@@ -550,6 +581,8 @@ class DiversityFilter(Callback):
         super().__init__(name=name, order=order)
         self.bucket_size, self.min_score, self.mode, self.scale = bucket_size, float(min_score), mode, float(scale)
         self.scaffold, self.score_key = scaffold, score_key
+        self.skip_sources = None if skip_sources is None else set(skip_sources)
+        self._raw = None
         self.reset()
 
     @property
@@ -566,15 +599,18 @@ class DiversityFilter(Callback):
                samples:Sequence[MolLike], # The batch's molecules
                scores:Sequence[float], # Their scores, deciding which are hits
                batch:int|None=None, # Batch index for the memory
+               skip:Sequence[bool]|None=None, # Samples to leave alone (multiplier 1, not counted), e.g. replayed ones
               ) -> np.ndarray:
         "Update the memory with the hits among `samples`; return each sample's reward multiplier."
         scores = _float_array(scores).reshape(-1)
         if len(scores) != len(samples): raise ValueError(f"Got {len(scores)} scores for {len(samples)} samples.")
+        skip = np.zeros(len(samples), dtype=bool) if skip is None else np.asarray(skip, dtype=bool)
+        if len(skip) != len(samples): raise ValueError(f"Got {len(skip)} skip flags for {len(samples)} samples.")
         mult = np.ones(len(samples))
         if not len(samples): return mult
         scaffolds = murcko_scaffolds(list(samples), generic=self.scaffold == 'generic')
         for i, (scaf, s) in enumerate(zip(scaffolds, scores)):
-            if scaf is None or not s >= self.min_score: continue
+            if skip[i] or scaf is None or not s >= self.min_score: continue
             if self.counts[scaf] >= self.bucket_size: mult[i] = self.multiplier
             self.counts[scaf] += 1
             self._records.append((batch, samples[i] if isinstance(samples[i], str) else Chem.MolToSmiles(samples[i]),
@@ -588,15 +624,21 @@ class DiversityFilter(Callback):
 
     def setup(self):
         for m in ('penalized', 'scaffolds'): _log_metric(self, f'{self.name}_{m}', 0., add=True)
-    def state_dict(self) -> dict: return {'counts': self.counts, 'records': self._records}
-    def load_state_dict(self, state:dict): self.counts, self._records = Counter(state['counts']), list(state['records'])
+    def state_dict(self) -> dict: return {'counts': dict(self.counts), 'records': [list(r) for r in self._records]}
+    def load_state_dict(self, state:dict): self.counts, self._records = Counter(state['counts']), [tuple(r) for r in state['records']]
+
+    def after_compute_reward(self):
+        "Remember the raw rewards: hits are decided on them, whatever modification runs before the filter."
+        self._raw = _rewards_vector(self.environment.batch_state).detach().clone()
 
     def reward_modification(self):
-        "Multiply the rewards of hits whose scaffold bucket is full."
+        "Multiply the rewards of hits whose scaffold bucket is full (replayed samples are left alone)."
         bs = self.environment.batch_state
         rewards = _rewards_vector(bs)
-        scores = bs[self.score_key] if self.score_key is not None else rewards
-        mult = self.filter(bs.samples, scores, getattr(self.environment, 'iteration', None))
+        raw = self._raw if self._raw is not None and len(self._raw) == len(rewards) else rewards
+        self._raw = None
+        scores = bs[self.score_key] if self.score_key is not None else raw
+        mult = self.filter(bs.samples, scores, getattr(self.environment, 'iteration', None), skip=_skipped(self, bs))
         mult_t = torch.as_tensor(mult, dtype=rewards.dtype, device=rewards.device)
         bs.rewards = rewards * mult_t
         bs[self.name] = mult_t
