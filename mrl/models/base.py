@@ -5,7 +5,9 @@
 # %% ../../nbs/04_models_base.ipynb #db62ca1d
 from __future__ import annotations
 
+import importlib
 import json
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +48,9 @@ class SampleOutput:
         return self.mask.sum(1)
 
 # %% ../../nbs/04_models_base.ipynb #97bc15c0
-_MODELS: dict[str, type] = {}  # class name -> class, so that `GenerativeModel.load` rebuilds the right kind
+_MODELS: dict[str, type] = {}  # class name -> class, for models defined outside `mrl` (registered when their module is imported)
+_BUILTIN_MODELS = {'LSTMLM': 'mrl.models.lstm', 'ConditionalLSTMLM': 'mrl.models.lstm',
+                   'VAE': 'mrl.models.vae', 'TransformerLM': 'mrl.models.transformer'}  # class name -> module: what `load` imports itself
 
 class GenerativeModel(nn.Module):
     "Base class of autoregressive generative models over a `Vocab`: sampling, log-probabilities, loss, save/load."
@@ -74,9 +78,11 @@ class GenerativeModel(nn.Module):
     @property
     def device(self) -> torch.device: return next(self.parameters()).device
 
+    hidden_size: int|None = None  # width of the features `forward(..., return_hidden=True)` returns; None: not exposed
+
     # --- to implement in subclasses ---
-    def forward(self, x:torch.Tensor, condition=None, latent=None) -> torch.Tensor:
-        "Logits (n, T, vocab) for every position of the teacher-forced input `x` (n, T)."
+    def forward(self, x:torch.Tensor, condition=None, latent=None, return_hidden:bool=False):
+        "Logits (n, T, vocab) for every position of the teacher-forced input `x` (n, T); with `return_hidden`, `(logits, hidden)`, `hidden` (n, T, hidden_size) being what the output layer reads."
         raise NotImplementedError
     def init_state(self, n:int, condition=None, latent=None):
         "The state before the first token, for a batch of `n`."
@@ -120,6 +126,18 @@ def loss(self:GenerativeModel,
     x, y = _split(tokens)
     logp = self.output_log_probs(self(x, condition=condition, latent=latent))
     return F.nll_loss(logp.reshape(-1, logp.shape[-1]), y.reshape(-1), ignore_index=self.pad_idx)
+
+@patch
+def hidden_states(self:GenerativeModel,
+                  x:torch.Tensor, # (n, T) input token ids (teacher forcing), e.g. `tokens[:, :-1]`
+                  condition:torch.Tensor|None=None, # (n, c) condition vectors, for conditional models
+                  latent:torch.Tensor|None=None, # (n, d) latent vectors, for latent-variable models
+                 ) -> torch.Tensor:
+    "(n, T, hidden_size) features at every position of `x`, the input of the output layer (and of a value head); differentiable."
+    if self.hidden_size is None:
+        raise NotImplementedError(f"{type(self).__name__} does not expose hidden states: give it a `hidden_size` and make "
+                                  "`forward(x, condition, latent, return_hidden=True)` return `(logits, hidden)`.")
+    return self(x.to(self.device), condition=condition, latent=latent, return_hidden=True)[1]
 
 # %% ../../nbs/04_models_base.ipynb #f8b6e9d7
 @patch
@@ -185,27 +203,66 @@ def save(self:GenerativeModel,
     "Save the model to the directory `path` (config.json, vocab.json, weights.pt); returns `path`."
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
-    config = {'format': 'mrl.model', 'class': type(self).__name__, 'hparams': self.hparams}
+    config = {'format': 'mrl.model', 'class': type(self).__name__, 'module': type(self).__module__, 'hparams': self.hparams}
     (path/'config.json').write_text(json.dumps(config, indent=1))
     self.vocab.save(path/'vocab.json')
     torch.save({k: v.detach().cpu() for k, v in self.state_dict().items()}, path/'weights.pt')
     return path
+
+def _model_class(cfg:dict, path:Path) -> type:
+    "The class a saved config names: the class of that name and module if it is defined, else a built-in model (its module imported here)."
+    name, registered = cfg.get('class'), _MODELS.get(cfg.get('class'))
+    if registered is not None and registered.__module__ == cfg.get('module'): return registered
+    if name in _BUILTIN_MODELS: return getattr(importlib.import_module(_BUILTIN_MODELS[name]), name)
+    if registered is not None: return registered
+    raise ValueError(f"{str(path)!r} holds a model of unknown class {name!r}; built-in kinds are {sorted(_BUILTIN_MODELS)}, "
+                     "and a model class defined elsewhere must be imported before loading.")
+
+def _read_config(path:Path) -> dict:
+    cfg_file = path/'config.json'
+    if not cfg_file.exists():
+        raise FileNotFoundError(f"{str(path)!r} is not a saved mrl model (no config.json); save one with model.save(path).")
+    try: cfg = json.loads(cfg_file.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"{str(cfg_file)!r} is not valid JSON ({e}); save the model again with model.save(path).") from None
+    if not isinstance(cfg, dict) or cfg.get('format') != 'mrl.model' or not isinstance(cfg.get('hparams'), dict):
+        raise ValueError(f"{str(cfg_file)!r} is not a model config written by GenerativeModel.save.")
+    return cfg
+
+def _read_weights(file:Path) -> dict[str, torch.Tensor]:
+    "Tensors from a weights file, loaded with `weights_only=True`: never runs code from the file; one-line errors."
+    if not file.exists(): raise FileNotFoundError(f"{str(file)!r} is missing; save the model again with model.save(path).")
+    try: state = torch.load(file, map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError as e:
+        if 'weights only load failed' in str(e).lower():
+            raise ValueError(f"refused to load {str(file)!r}: it holds Python objects other than tensors, which could run code "
+                             "when unpickled; only use weights written by model.save from a source you trust.") from None
+        raise ValueError(f"{str(file)!r} is not a readable weights file (corrupt or truncated); save the model again.") from None
+    except Exception as e:
+        raise ValueError(f"{str(file)!r} is not a readable weights file (corrupt or truncated: {type(e).__name__}); "
+                         "save the model again.") from None
+    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items()):
+        raise ValueError(f"{str(file)!r} is not a weights file written by model.save (expected a dict of named tensors).")
+    return state
 
 @patch(cls_method=True)
 def load(cls:GenerativeModel,
          path:str|Path, # A directory written by `save`
          device:torch.device|str|None=None, # Where to put the model; default `default_device()`
         ) -> GenerativeModel:
-    "Load a model saved with `save`, rebuilding its class (`GenerativeModel.load` loads any kind)."
+    "Load a model saved with `save`, rebuilding its class (`GenerativeModel.load` loads any kind); nothing is unpickled."
     path = Path(path)
-    cfg_file = path/'config.json'
-    if not cfg_file.exists():
-        raise FileNotFoundError(f"{str(path)!r} is not a saved mrl model (no config.json); save one with model.save(path).")
-    cfg = json.loads(cfg_file.read_text())
-    kind = _MODELS.get(cfg.get('class'))
-    if kind is None:
-        raise ValueError(f"{str(path)!r} holds a model of unknown class {cfg.get('class')!r}; import the module that defines it first.")
+    cfg = _read_config(path)
+    kind = _model_class(cfg, path)
     if not issubclass(kind, cls): raise TypeError(f"{str(path)!r} holds a {kind.__name__}, not a {cls.__name__}.")
     model = kind(Vocab.load(path/'vocab.json'), **cfg['hparams'])
-    model.load_state_dict(torch.load(path/'weights.pt', map_location='cpu', weights_only=True))
+    state = _read_weights(path/'weights.pt')
+    missing, unexpected = sorted(set(model.state_dict()) - set(state)), sorted(set(state) - set(model.state_dict()))
+    if missing or unexpected:
+        raise ValueError(f"{str(path/'weights.pt')!r} does not fit the {kind.__name__} of config.json "
+                         f"(missing {missing[:3]}, unexpected {unexpected[:3]}); save the model again.")
+    try: model.load_state_dict(state)
+    except RuntimeError as e:
+        raise ValueError(f"{str(path/'weights.pt')!r} does not fit the {kind.__name__} of config.json "
+                         f"({str(e).strip().splitlines()[-1].strip()}); save the model again.") from None
     return model.to(device or default_device())

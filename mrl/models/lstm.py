@@ -29,7 +29,7 @@ class LSTMLM(GenerativeModel):
                          dropout=dropout, tie_weights=tie_weights)
         if tie_weights and d_embedding != d_hidden:
             raise ValueError(f"tie_weights needs d_embedding == d_hidden, got {d_embedding} and {d_hidden}.")
-        self.d_hidden, self.n_layers = d_hidden, n_layers
+        self.d_hidden, self.n_layers, self.hidden_size = d_hidden, n_layers, d_hidden
         self.embedding = nn.Embedding(len(vocab), d_embedding, padding_idx=vocab.pad_idx)
         self.lstm = nn.LSTM(d_embedding, d_hidden, n_layers, batch_first=True, dropout=dropout if n_layers > 1 else 0.)
         self.dropout = nn.Dropout(dropout)
@@ -45,10 +45,12 @@ class LSTMLM(GenerativeModel):
                 x:torch.Tensor, # (n, T) input token ids (teacher forcing)
                 condition:torch.Tensor|None=None, # (n, c) condition vectors (conditional model only)
                 latent:torch.Tensor|None=None, # Unused (no latent variable)
-               ) -> torch.Tensor:
-        "Logits (n, T, vocab) for the next token at every position."
+                return_hidden:bool=False, # Also return the top LSTM layer's output (n, T, d_hidden), e.g. for a value head
+               ):
+        "Logits (n, T, vocab) for the next token at every position; with `return_hidden`, `(logits, hidden)`."
         out, _ = self.lstm(self.embedding(x), self.initial_hidden(x.shape[0], condition))
-        return self.head(self.dropout(out))
+        logits = self.head(self.dropout(out))
+        return (logits, out) if return_hidden else logits
 
     def init_state(self, n:int, condition:torch.Tensor|None=None, latent:torch.Tensor|None=None):
         "The recurrent state before the first token."

@@ -95,7 +95,7 @@ class TransformerLM(GenerativeModel):
         super().__init__(vocab, d_model=d_model, n_heads=n_heads, n_layers=n_layers, d_ff=d_ff,
                          max_len=max_len, dropout=dropout, tie_weights=tie_weights)
         if max_len < 1 or n_layers < 1: raise ValueError(f"max_len and n_layers must be at least 1, got {max_len} and {n_layers}")
-        self.max_len = max_len
+        self.max_len, self.hidden_size = max_len, d_model
         self.token_embedding = nn.Embedding(len(vocab), d_model)
         self.position_embedding = nn.Embedding(max_len, d_model)
         self.drop = nn.Dropout(dropout)
@@ -117,13 +117,16 @@ class TransformerLM(GenerativeModel):
                 x:torch.Tensor, # (n, T) input token ids (teacher forcing), T <= max_len
                 condition:torch.Tensor|None=None, # Unused (no condition)
                 latent:torch.Tensor|None=None, # Unused (no latent variable)
-               ) -> torch.Tensor:
-        "Logits (n, T, vocab) for the next token at every position."
+                return_hidden:bool=False, # Also return the final normalised residual stream (n, T, d_model), e.g. for a value head
+               ):
+        "Logits (n, T, vocab) for the next token at every position; with `return_hidden`, `(logits, hidden)`."
         T = x.shape[1]
         self._check_length(T, f"scoring sequences of {T + 1} tokens")
         h = self.drop(self.token_embedding(x) + self.position_embedding(torch.arange(T, device=x.device)))
         for block in self.blocks: h, _ = block(h)
-        return self.head(self.ln_out(h))
+        hidden = self.ln_out(h)
+        logits = self.head(hidden)
+        return (logits, hidden) if return_hidden else logits
 
     def init_state(self, n:int, condition=None, latent=None):
         "The key/value cache for `n` sequences, `(position, [(keys, values) per layer])`: buffers of `max_len` positions filled in place, or (when sampling with gradients, where in-place writes would break autograd) empty tensors that grow."

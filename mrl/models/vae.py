@@ -38,6 +38,7 @@ class VAE(GenerativeModel):
         super().__init__(vocab, d_embedding=d_embedding, d_encoder=d_encoder, d_latent=d_latent, d_hidden=d_hidden,
                          n_layers=n_layers, dropout=dropout, word_dropout=word_dropout, kl_weight=float(kl_weight))
         self.d_latent, self.d_hidden, self.n_layers, self.word_dropout = d_latent, d_hidden, n_layers, word_dropout
+        self.hidden_size = d_hidden
         self.unk_idx = vocab.unk_idx
         # encoder
         self.encoder_embedding = nn.Embedding(len(vocab), d_embedding, padding_idx=vocab.pad_idx)
@@ -126,12 +127,14 @@ def forward(self:VAE,
             x:torch.Tensor, # (n, T) input token ids (teacher forcing)
             condition:torch.Tensor|None=None, # Unused (the VAE is conditioned through its latent)
             latent:torch.Tensor|None=None, # (n, d_latent) or (d_latent,) latent vectors; required
-           ) -> torch.Tensor:
-    "Decoder logits (n, T, vocab) for the next token at every position, given `latent`."
+            return_hidden:bool=False, # Also return the decoder's top-layer output (n, T, d_hidden), e.g. for a value head
+           ):
+    "Decoder logits (n, T, vocab) for the next token at every position, given `latent`; with `return_hidden`, `(logits, hidden)`."
     z = self._check_latent(latent, x.shape[0])
     inputs = torch.cat([self.embedding(x), z.unsqueeze(1).expand(-1, x.shape[1], -1)], -1)
     out, _ = self.decoder(inputs, self._initial_hidden(z))
-    return self.head(self.dropout(out))
+    logits = self.head(self.dropout(out))
+    return (logits, out) if return_hidden else logits
 
 @patch
 def init_state(self:VAE, n:int, condition=None, latent:torch.Tensor|None=None):
