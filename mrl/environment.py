@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 import os
-import pickle
 import random
-import warnings
+import signal
+import sys
+import threading
 from pathlib import Path
 from typing import Iterable
 
@@ -19,7 +20,7 @@ from fastprogress.fastprogress import progress_bar
 
 from .agent import Agent
 from .core import StopTraining
-from .callbacks.core import BatchState, Callback, Events
+from .callbacks.core import BatchState, Callback, Events, to_plain, _load_plain, _plain_state, _restore_state
 from .callbacks.log import Log
 
 # %% auto #0
@@ -35,7 +36,7 @@ class Environment:
                  samplers:Iterable[Callback]=(), # Where the batch's molecules come from; their `p_batch` must sum to 1
                  rewards:Iterable[Callback]=(), # Scoring callbacks (their weighted scores add up to the reward)
                  losses:Iterable[Callback]=(), # Loss callbacks (their values add up to the loss)
-                 cbs:Iterable[Callback]=(), # Any other callbacks (reward modifications, checkpoints, ...)
+                 cbs:Iterable[Callback]=(), # Any other callbacks (reward modifications, checkpoints, a buffer, ...)
                  buffer:Callback|None=None, # An optional `Buffer` of molecules that samplers can draw from
                  log:Log|None=None, # The run's log (default: a new `Log()`)
                  filters:Iterable[Callback]=(), # Hard constraints applied to every batch (and to the buffer)
@@ -56,12 +57,13 @@ class Environment:
     def register(self,
                  cb:Callback, # A callback with a name no other callback of this environment has
                 ):
-        "Add a callback; it becomes reachable as `env.<name>`."
+        "Add a callback; it becomes reachable as `env.<name>`. The first buffer registered (any way) becomes `env.buffer`."
         if not isinstance(cb, Callback): raise TypeError(f"{cb!r} is not a Callback.")
         if any(c.name == cb.name for c in self._callbacks):
             raise ValueError(f"A callback named {cb.name!r} is already registered; give each callback a unique name.")
         cb.environment = self
         self._callbacks.append(cb)
+        if self.__dict__.get('buffer') is None and callable(getattr(cb, 'needs_refill', None)): self.buffer = cb
 
     def remove(self,
                cb:Callback|str, # The callback or its name
@@ -98,11 +100,15 @@ def _check_sampler_fractions(callbacks:list[Callback]):
         raise ValueError(f"The samplers' p_batch fractions must sum to 1, got {total:g} ({detail}).")
 
 # %% ../nbs/13_environment.ipynb #6d45f3d8
-def _run_batch(env:Environment):
-    env.batch_state = bs = BatchState(env.agent.device)
+def _buffer_needs_building(env:Environment) -> bool:
+    "The buffer runs low, or holds molecules that were added outside the buffer events (e.g. its initial data) and not yet screened."
     buffer = env.buffer
-    if buffer is not None and buffer.needs_refill(env.batch_size):
+    return buffer is not None and (buffer.needs_refill(env.batch_size) or bool(getattr(buffer, 'new_items', None)))
+
+def _run_batch(env:Environment):
+    if _buffer_needs_building(env):
         for e in ('build_buffer', 'filter_buffer', 'after_build_buffer'): env(e)
+    env.batch_state = bs = BatchState(env.agent.device)
     for e in ('before_batch', 'sample_batch', 'before_filter_batch', 'filter_batch', 'after_sample'): env(e)
     if len(bs.samples):
         for e in ('before_compute_reward', 'compute_reward', 'after_compute_reward', 'reward_modification',
@@ -110,6 +116,41 @@ def _run_batch(env:Environment):
         if bs.loss.requires_grad: bs.loss.backward()
         env('before_step'); env('step')
     env('after_batch')
+
+class _GracefulStop:
+    "While `fit` runs: the first SIGINT (Ctrl-C) or SIGTERM asks it to stop after the batch in progress; a second one stops at once."
+    def __init__(self): self.signum, self._previous = None, {}
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            for sig, default in ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, signal.SIG_DFL)):
+                if signal.getsignal(sig) is default: self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        if self.signum is not None:  # asked twice: abandon the batch in progress
+            self._restore()
+            raise KeyboardInterrupt
+        self.signum = signum
+        try: print(f"\n{signal.Signals(signum).name}: stopping after the batch in progress and saving; "
+                   "interrupt again to stop at once without saving.", file=sys.stderr, flush=True)
+        except Exception: pass  # printing from a signal handler can collide with a print in progress
+
+    def _restore(self):
+        for sig, handler in self._previous.items(): signal.signal(sig, handler)
+        self._previous = {}
+
+    def __exit__(self, *exc): self._restore()
+
+def _stopped(env:Environment, signum:int, saved:bool) -> BaseException:
+    "Print the one line that says where the run stopped and how to resume it; return the exception `fit` raises."
+    checkpoints = [cb for cb in env._callbacks if isinstance(cb, Checkpoint)]
+    if not checkpoints: where = "nothing was saved (add a Checkpoint callback to make a run resumable)"
+    elif saved: where = f"checkpoint saved in {str(checkpoints[0].path)!r}; resume with fit(..., resume={str(checkpoints[0].path)!r})"
+    else: where = f"the batch in progress was abandoned; resume from the last checkpoint with fit(..., resume={str(checkpoints[0].path)!r})"
+    print(f"Interrupted after batch {env.iteration}: {where}.", file=sys.stderr, flush=True)
+    if signum == signal.SIGTERM: return SystemExit(128 + signal.SIGTERM)
+    return KeyboardInterrupt(f"training interrupted after batch {env.iteration}")
 
 @patch
 def fit(self:Environment,
@@ -120,7 +161,7 @@ def fit(self:Environment,
         resume:str|Path|None=None, # A checkpoint directory: restore the run saved there, then continue it
         progress:bool=True, # Show a progress bar
        ) -> Environment:
-    "Run `iters` batches of the RL loop (continuing a checkpointed run if `resume` is given)."
+    "Run `iters` batches of the RL loop (continuing a checkpointed run if `resume` is given). Ctrl-C or SIGTERM ends the run after the batch in progress, saves a checkpoint and raises `KeyboardInterrupt` (`SystemExit(143)` for SIGTERM)."
     if bs < 1 or iters < 0: raise ValueError(f"fit needs bs >= 1 and iters >= 0, got bs={bs}, iters={iters}.")
     if resume is not None: self.load_checkpoint(resume)
     self.batch_size, self.sl = bs, sl
@@ -128,17 +169,22 @@ def fit(self:Environment,
     batches = range(start, start + iters)
     self.progress = progress_bar(batches, leave=True) if progress else None
     self('before_train')
-    try:
-        for i in (self.progress if progress else batches):
-            self.iteration = i
-            _run_batch(self)
-            self.iteration = i + 1
-            if report and (i + 1 - start) % report == 0: _report(self)
-    except StopTraining as e:
-        print(f"Training stopped after batch {self.iteration}: {e}")
-    finally:
-        self.progress = None
-    self('after_train')
+    with _GracefulStop() as stop:
+        try:
+            for i in (self.progress if progress else batches):
+                self.iteration = i
+                _run_batch(self)
+                self.iteration = i + 1
+                if report and (i + 1 - start) % report == 0: _report(self)
+                if stop.signum is not None: break
+        except StopTraining as e:
+            print(f"Training stopped after batch {self.iteration}: {e}")
+        except KeyboardInterrupt:  # a second Ctrl-C, or one where no handler could be installed: nothing more runs
+            raise _stopped(self, stop.signum or signal.SIGINT, saved=False) from None
+        finally:
+            self.progress = None
+        self('after_train')  # a Checkpoint callback saves the run here
+    if stop.signum is not None: raise _stopped(self, stop.signum, saved=True) from None
     return self
 
 def _report(env:Environment):
@@ -146,68 +192,74 @@ def _report(env:Environment):
     print('  '.join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items()))
 
 # %% ../nbs/13_environment.ipynb #85eb94da
-def _callback_state(cb:Callback) -> dict:
-    if hasattr(cb, 'state_dict'): return {'state_dict': cb.state_dict()}
-    state, skipped = {}, []
-    for k, v in vars(cb).items():
-        if k == 'environment': continue
-        try: state[k] = pickle.dumps(v)
-        except Exception: skipped.append(k)
-    if skipped: warnings.warn(f"checkpoint: {cb.name}: attributes {skipped} cannot be pickled and are not saved.")
-    return {'attributes': state}
-
-def _restore_callback(cb:Callback, state:dict):
-    if 'state_dict' in state: cb.load_state_dict(state['state_dict'])
-    else:
-        for k, v in state['attributes'].items(): setattr(cb, k, pickle.loads(v))
+_FORMAT, _VERSION = 'mrl.checkpoint', 2
 
 def _rng_state() -> dict:
-    return {'python': random.getstate(), 'numpy': np.random.get_state(), 'torch': torch.get_rng_state(),
+    name, keys, pos, has_gauss, cached = np.random.get_state()
+    return {'python': random.getstate(), 'torch': torch.get_rng_state(),
+            'numpy': {'name': name, 'keys': torch.from_numpy(keys.astype(np.int64)), 'pos': int(pos),
+                      'has_gauss': int(has_gauss), 'cached_gaussian': float(cached)},
             'cuda': torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None}
 
 def _set_rng_state(s:dict):
-    random.setstate(s['python']); np.random.set_state(s['numpy']); torch.set_rng_state(s['torch'])
-    if s.get('cuda') is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
+    n = s['numpy']
+    random.setstate(s['python'])
+    np.random.set_state((n['name'], n['keys'].cpu().numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['cached_gaussian']))
+    torch.set_rng_state(s['torch'].cpu())
+    if s.get('cuda') is not None and torch.cuda.is_available(): torch.cuda.set_rng_state_all([t.cpu() for t in s['cuda']])
 
 @patch
 def save_checkpoint(self:Environment,
                     path:str|Path, # A directory (created if needed); the checkpoint is `path/checkpoint.pt`
                    ) -> Path:
-    "Atomically save the whole run state (agent, callbacks, batch counter, RNG states) to `path/checkpoint.pt`."
+    "Atomically save the run (each callback's learned state and settings, the batch counter, the RNG states) to `path/checkpoint.pt`, as tensors and plain data only."
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    state = {'format': 'mrl.checkpoint', 'iteration': self.iteration, 'rng': _rng_state(),
-             'callbacks': {cb.name: _callback_state(cb) for cb in self._callbacks}}
+    state = {'format': _FORMAT, 'version': _VERSION, 'iteration': self.iteration, 'rng': _rng_state(),
+             'callbacks': {cb.name: {'class': type(cb).__qualname__, 'settings': to_plain(cb._settings(), f"{cb.name} settings"),
+                                     'state': _plain_state(cb)} for cb in self._callbacks}}
     tmp = path/'checkpoint.pt.tmp'
-    torch.save(state, tmp)
-    os.replace(tmp, path/'checkpoint.pt')
+    try:
+        torch.save(state, tmp)
+        os.replace(tmp, path/'checkpoint.pt')
+    finally: tmp.unlink(missing_ok=True)
     return path/'checkpoint.pt'
 
 @patch
 def load_checkpoint(self:Environment,
                     path:str|Path, # A directory written by `save_checkpoint` (or the checkpoint file itself)
                    ):
-    "Restore a run saved by `save_checkpoint` into this environment (built the same way as the saved one)."
+    "Restore a run saved by `save_checkpoint` into this environment (built the same way). Learned state is restored; the settings of this environment's callbacks stay, and each one that changed is printed."
     path = Path(path)
     file = path/'checkpoint.pt' if path.is_dir() else path
-    if not file.exists(): raise FileNotFoundError(f"No checkpoint at {str(file)!r}; runs are saved by the Checkpoint callback or env.save_checkpoint(dir).")
-    state = torch.load(file, map_location=self.agent.device, weights_only=False)
-    if state.get('format') != 'mrl.checkpoint': raise ValueError(f"{str(file)!r} is not an mrl checkpoint.")
+    if not file.is_file(): raise FileNotFoundError(f"No checkpoint at {str(file)!r}; runs are saved by the Checkpoint callback or env.save_checkpoint(dir).")
+    state = _load_plain(file, map_location=self.agent.device)
+    if not isinstance(state, dict) or state.get('format') != _FORMAT: raise ValueError(f"{str(file)!r} is not an mrl checkpoint.")
+    if state.get('version') != _VERSION:
+        raise ValueError(f"{str(file)!r} was written by another version of mrl (checkpoint format {state.get('version', 1)}, "
+                         f"this version reads format {_VERSION}); start a new run.")
+    saved = state.get('callbacks')
+    if not isinstance(saved, dict) or not all(isinstance(s, dict) and {'settings', 'state'} <= set(s) for s in saved.values()):
+        raise ValueError(f"{str(file)!r} is not a complete mrl checkpoint (its callback states are missing or malformed).")
     names = {cb.name for cb in self._callbacks}
-    if set(state['callbacks']) != names:
-        raise ValueError(f"The checkpoint's callbacks {sorted(state['callbacks'])} differ from this environment's {sorted(names)}; "
+    if set(saved) != names:
+        raise ValueError(f"The checkpoint's callbacks {sorted(saved)} differ from this environment's {sorted(names)}; "
                          "build the environment the same way as the run that was saved.")
-    for cb in self._callbacks: _restore_callback(cb, state['callbacks'][cb.name])
+    changed = []
+    for cb in self._callbacks: changed += _restore_state(cb, saved[cb.name]['settings'], saved[cb.name]['state'])
     self.iteration = state['iteration']
     _set_rng_state(state['rng'])
+    for line in changed: print(f"Resuming {str(file)!r}: setting {line}.")
 
 # %% ../nbs/13_environment.ipynb #a6ac9e3f
 class Checkpoint(Callback):
-    "Save the run with `Environment.save_checkpoint` every `every` batches and at the end of training."
+    "Save the run with `Environment.save_checkpoint` every `every` batches, at the end of training, and when training is interrupted."
     def __init__(self,
                  path:str|Path, # The checkpoint directory
                  every:int=10, # Save after every this many batches
                  name:str='checkpoint', # Callback name
                 ):
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(f"Checkpoint: every must be a positive whole number of batches, got {every!r}.")
         super().__init__(name=name, order=200)
         self.path, self.every = Path(path), every
 
@@ -219,5 +271,5 @@ class Checkpoint(Callback):
             finally: self.environment.iteration -= 1
 
     def after_train(self):
-        "Save at the end of every `fit`."
+        "Save at the end of every `fit` (including one ended by Ctrl-C, SIGTERM or `StopTraining`)."
         self.environment.save_checkpoint(self.path)

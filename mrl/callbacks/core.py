@@ -5,70 +5,156 @@
 # %% ../../nbs/10_callbacks_core.ipynb #dd04ca30
 from __future__ import annotations
 
+import functools
+import inspect
+import pickle
+import re
 import time
-from collections import defaultdict
-from dataclasses import dataclass
+import warnings
+from collections import Counter, OrderedDict, defaultdict, deque
+from pathlib import Path, PurePath
 from typing import Any, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import torch
+from fastcore.basics import patch
 
 from ..core import default_device
 
 # %% auto #0
-__all__ = ['Event', 'Events', 'SettrDict', 'BatchState', 'filter_batch_state', 'Callback']
+__all__ = ['Event', 'Setup', 'BeforeTrain', 'BuildBuffer', 'FilterBuffer', 'AfterBuildBuffer', 'BeforeBatch', 'SampleBatch',
+           'BeforeFilterBatch', 'FilterBatch', 'AfterSample', 'BeforeComputeReward', 'ComputeReward',
+           'AfterComputeReward', 'RewardModification', 'GetModelOutputs', 'AfterGetModelOutputs', 'ComputeLoss',
+           'ZeroGrad', 'BeforeStep', 'Step', 'AfterBatch', 'AfterTrain', 'Events', 'SettrDict', 'BatchState',
+           'Callback', 'filter_batch_state', 'to_plain', 'from_plain']
 
 # %% ../../nbs/10_callbacks_core.ipynb #4fd897a3
-@dataclass(frozen=True)
 class Event:
-    "One event of the training loop: its `name` (also the method a callback defines to handle it) and what it is for."
-    name: str # The event name, e.g. `'compute_reward'`
-    doc: str # What happens at this point of the loop and what handlers are expected to do
+    "An event of the training loop. Subclasses set `event_name` (also the name of the method a callback defines to handle it) and say in their docstring what the event is for."
+    event_name: str|None = None
 
-    def __repr__(self): return f"Event({self.name!r})"
+    def __init__(self): pass
+
+    @property
+    def name(self) -> str|None:
+        "The event's name (same as `event_name`)."
+        return self.event_name
+
+    @property
+    def doc(self) -> str:
+        "What happens at this point of the loop and what handlers are expected to do."
+        return ' '.join((type(self).__doc__ or '').split())
+
+    def __eq__(self, other): return isinstance(other, Event) and other.event_name == self.event_name
+    def __hash__(self): return hash(self.event_name)
+    def __repr__(self): return f"{type(self).__name__}({self.event_name!r})"
+
+# %% ../../nbs/10_callbacks_core.ipynb #4741f916
+class Setup(Event):
+    "Called once, when an `Environment` is created, after every callback is registered. Use it to set attributes, find other callbacks or register metrics with the log."
+    event_name = 'setup'
+
+class BeforeTrain(Event):
+    "Called by `Environment.fit` before its first batch."
+    event_name = 'before_train'
+
+class BuildBuffer(Event):
+    "Add samples to the `Buffer` (from a data set or from samplers). Fired, followed by `filter_buffer` and `after_build_buffer`, whenever the buffer runs low or holds molecules not yet screened."
+    event_name = 'build_buffer'
+
+class FilterBuffer(Event):
+    "Screen the molecules just added to the buffer and remove those that fail the filter criteria."
+    event_name = 'filter_buffer'
+
+class AfterBuildBuffer(Event):
+    "Called after the buffer has been filled and screened, before the next batch; use it for buffer statistics."
+    event_name = 'after_build_buffer'
+
+class BeforeBatch(Event):
+    "Called before a batch is sampled; the `Environment` has just created a fresh `BatchState`."
+    event_name = 'before_batch'
+
+class SampleBatch(Event):
+    "Produce the batch: each sampler appends its `samples` and their `sources` (and, for latent models, `latent_data[source]`) to the `BatchState`."
+    event_name = 'sample_batch'
+
+class BeforeFilterBatch(Event):
+    "Called before the batch is filtered (e.g. to compute what the filters need)."
+    event_name = 'before_filter_batch'
+
+class FilterBatch(Event):
+    "Screen the batch and drop the samples that fail hard constraints; `Callback._filter_batch` keeps every per-sample field of the batch aligned."
+    event_name = 'filter_batch'
+
+class AfterSample(Event):
+    "Called after the batch is sampled and filtered; use it to log statistics about the samples."
+    event_name = 'after_sample'
+
+class BeforeComputeReward(Event):
+    "Compute any inputs the rewards need (e.g. RDKit molecules, fingerprints, a docking preparation)."
+    event_name = 'before_compute_reward'
+
+class ComputeReward(Event):
+    "Compute rewards for the batch. Every reward adds its value to `batch_state.rewards` (and records its own named column for the log)."
+    event_name = 'compute_reward'
+
+class AfterComputeReward(Event):
+    "Called after all rewards are computed; use it for reward statistics and logging."
+    event_name = 'after_compute_reward'
+
+class RewardModification(Event):
+    """Modify rewards in the context of the current run before the loss uses them: a bonus for samples never seen
+    before, a penalty for a scaffold produced too often. Modifications are applied to `batch_state.rewards` only,
+    never to the logged scores: the log keeps each sample's score independent of batch context, because samples are
+    later drawn back from the log by that score."""
+    event_name = 'reward_modification'
+
+class GetModelOutputs(Event):
+    "Compute the model outputs the losses need (log-probabilities under the agent and the prior, values, ...)."
+    event_name = 'get_model_outputs'
+
+class AfterGetModelOutputs(Event):
+    "Any processing of model outputs needed before the losses are computed."
+    event_name = 'after_get_model_outputs'
+
+class ComputeLoss(Event):
+    "Compute losses. Every loss adds its value to `batch_state.loss`, which is back-propagated."
+    event_name = 'compute_loss'
+
+class ZeroGrad(Event):
+    "Zero the gradients of every optimiser of the run; `loss.backward()` is called right after this event."
+    event_name = 'zero_grad'
+
+class BeforeStep(Event):
+    "Called after `loss.backward()` and before the optimisers step (e.g. for gradient clipping)."
+    event_name = 'before_step'
+
+class Step(Event):
+    "Step every optimiser (and scheduler) of the run."
+    event_name = 'step'
+
+class AfterBatch(Event):
+    "Called after the step: compute batch statistics, update the log and the progress bar, clean up."
+    event_name = 'after_batch'
+
+class AfterTrain(Event):
+    "Called after the last batch of `Environment.fit` (also when a run is stopped early or interrupted with Ctrl-C)."
+    event_name = 'after_train'
 
 # %% ../../nbs/10_callbacks_core.ipynb #fdc0c355
-_EVENT_DOCS = [
-    ('setup', "Called once, when an `Environment` is created, after every callback is registered. Use it to set "
-              "attributes, find other callbacks or register metrics with the log."),
-    ('before_train', "Called by `Environment.fit` before the first batch."),
-    ('build_buffer', "Add samples to the `Buffer` (from a data set or from samplers). Runs when the buffer is running low."),
-    ('filter_buffer', "Screen the items just added to the buffer and remove those that fail the filter criteria."),
-    ('after_build_buffer', "Called after the buffer has been filled and filtered, before the next batch; use it for buffer statistics."),
-    ('before_batch', "Called before a batch is sampled. `Environment` has just created a fresh `BatchState`."),
-    ('sample_batch', "Produce the batch: each sampler appends its `samples` and their `sources` (and, for latent "
-                     "models, `latent_data[source]`) to the `BatchState`."),
-    ('before_filter_batch', "Called before the batch is filtered (e.g. to compute what filters need)."),
-    ('filter_batch', "Screen the batch and drop samples that fail hard constraints, keeping every per-sample field "
-                     "aligned (see `Callback._filter_batch`)."),
-    ('after_sample', "Called after the batch is sampled and filtered; use it to log statistics about the samples."),
-    ('before_compute_reward', "Compute any inputs the rewards need (e.g. RDKit Mols, fingerprints, a docking preparation)."),
-    ('compute_reward', "Compute rewards for the batch. Every reward adds its value to `batch_state.rewards` "
-                       "(and records its own named column for the log)."),
-    ('after_compute_reward', "Called after all rewards are computed; use it for reward statistics and logging."),
-    ('reward_modification', "Modify rewards in the context of the current run before the loss uses them: a bonus "
-                            "for samples never seen before, a penalty for a scaffold that has been produced too often. "
-                            "Modifications are applied to `batch_state.rewards` only, never to the logged scores: the "
-                            "log keeps each sample's score independent of batch context, because samples are later "
-                            "drawn back from the log by that score."),
-    ('get_model_outputs', "Compute the model outputs the losses need (log-probabilities under the agent and the "
-                          "prior, values, ...)."),
-    ('after_get_model_outputs', "Any processing of model outputs needed before the losses are computed."),
-    ('compute_loss', "Compute losses. Every loss adds its value to `batch_state.loss`, which is back-propagated."),
-    ('zero_grad', "Zero the gradients of every optimiser of the run. `loss.backward()` is called right after this event."),
-    ('before_step', "Called after `loss.backward()` and before the optimiser steps (e.g. gradient clipping)."),
-    ('step', "Step every optimiser (and scheduler) of the run."),
-    ('after_batch', "Called after the step: compute batch statistics, update the log and the progress bar, clean up."),
-    ('after_train', "Called after the last batch of `Environment.fit`."),
-]
+_EVENT_CLASSES = (Setup, BeforeTrain, BuildBuffer, FilterBuffer, AfterBuildBuffer, BeforeBatch, SampleBatch,
+                  BeforeFilterBatch, FilterBatch, AfterSample, BeforeComputeReward, ComputeReward, AfterComputeReward,
+                  RewardModification, GetModelOutputs, AfterGetModelOutputs, ComputeLoss, ZeroGrad, BeforeStep, Step,
+                  AfterBatch, AfterTrain)
 
 class Events:
-    "The events of the training loop, in the order `Environment` fires them; `Events()('compute_reward')` prints one's documentation."
+    "The events of the training loop, in the order `Environment` fires them, as attributes (`Events().compute_reward`); `Events()('compute_reward')` prints one's documentation."
     def __init__(self):
-        self.events = [Event(name, doc) for name, doc in _EVENT_DOCS]
-        for e in self.events: setattr(self, e.name, e)
-        self.event_names = [e.name for e in self.events]
+        self.events = [cls() for cls in _EVENT_CLASSES]
+        for e in self.events: setattr(self, e.event_name, e)
+        self.event_names = [e.event_name for e in self.events]
 
     def doc(self,
             event_name:str, # The name of an event, e.g. `'reward_modification'`
@@ -84,39 +170,46 @@ class Events:
             raise ValueError(f"Unknown event {event_name!r}. Valid events, in loop order: {', '.join(self.event_names)}.")
         return getattr(self, event_name)
 
-    def __call__(self, event_name:str): print(f"{event_name}: {self.doc(event_name)}")
+    def __call__(self,
+                 event_name:str, # The event whose documentation to print
+                ):
+        "Print the documentation of `event_name`."
+        print(f"{event_name}: {self.doc(event_name)}")
+
     def __iter__(self): return iter(self.events)
     def __len__(self): return len(self.events)
     def __repr__(self): return f"Events({', '.join(self.event_names)})"
 
 # %% ../../nbs/10_callbacks_core.ipynb #1796cb42
 class SettrDict(dict):
-    "A `dict` whose keys are also attributes: `d['x']` and `d.x` are the same value."
+    "A `dict` whose keys are also attributes: `d['x']` and `d.x` are the same value, even for a key named like a dict method (`d.values`)."
     def __init__(self,
                  *args, **kwargs, # Initial contents, as for `dict`
                 ):
         super().__init__(*args, **kwargs)
 
-    def __getattr__(self, key):
-        try: return self[key]
-        except KeyError:
-            raise AttributeError(f"{type(self).__name__} has no key {key!r}; keys: {', '.join(map(str, self.keys()))}") from None
+    def __getattribute__(self, key):
+        if key[:2] != '__' and dict.__contains__(self, key): return dict.__getitem__(self, key)
+        return object.__getattribute__(self, key)
 
-    def __setattr__(self, key, value): self[key] = value
+    def __getattr__(self, key):
+        raise AttributeError(f"{type(self).__name__} has no key {key!r}; keys: {', '.join(map(str, dict.keys(self)))}")
+
+    def __setattr__(self, key, value): dict.__setitem__(self, key, value)
 
     def __delattr__(self, key):
-        try: del self[key]
+        try: dict.__delitem__(self, key)
         except KeyError: raise AttributeError(key) from None
 
     def update_from_dict(self,
                          update_dict:dict, # Keys and values to set
                         ):
-        "Set every key of `update_dict` (kept for code written for the original library; same as `update`)."
-        self.update(update_dict)
+        "Set every key of `update_dict` (as in the original library; the same as `update`)."
+        dict.update(self, update_dict)
 
     def __getstate__(self): return dict(self)
-    def __setstate__(self, state): self.update(state)
-    def __dir__(self): return list(super().__dir__()) + [str(k) for k in self.keys()]
+    def __setstate__(self, state): dict.update(self, state)
+    def __dir__(self): return list(object.__dir__(self)) + [str(k) for k in dict.keys(self)]
 
 # %% ../../nbs/10_callbacks_core.ipynb #4fc32490
 class BatchState(SettrDict):
@@ -132,38 +225,13 @@ class BatchState(SettrDict):
         self.loss = torch.tensor(0., device=device, requires_grad=True)
         self.latent_data = {}
 
-# %% ../../nbs/10_callbacks_core.ipynb #eac502c7
-def filter_batch_state(
-    batch_state:BatchState, # The batch to filter in place
-    valids:Sequence[bool], # One flag per sample: `True` keeps it
-) -> BatchState:
-    "Keep the samples flagged in `valids`, with their `sources` and their rows of `latent_data`, all still aligned."
-    valids = np.asarray(valids, dtype=bool).reshape(-1)
-    n = len(batch_state.samples)
-    if len(valids) != n:
-        raise ValueError(f"filter_batch_state: got {len(valids)} flags for a batch of {n} samples; pass one flag per sample.")
-    if valids.all(): return batch_state
-    sources = np.asarray(batch_state.sources, dtype=object)
-    batch_state.latent_data = {src: _take(latents, valids[sources == src])
-                               for src, latents in batch_state.latent_data.items()}
-    keep = np.flatnonzero(valids)
-    batch_state.samples = [batch_state.samples[i] for i in keep]
-    batch_state.sources = [batch_state.sources[i] for i in keep]
-    return batch_state
-
-def _take(x, mask:np.ndarray):
-    "Rows of `x` (tensor, array or list) where `mask` is true."
-    if len(x) != len(mask):
-        raise ValueError(f"latent_data has {len(x)} rows for a source with {len(mask)} samples in the batch.")
-    if isinstance(x, torch.Tensor): return x[torch.as_tensor(mask, device=x.device)]
-    if isinstance(x, np.ndarray): return x[mask]
-    return [o for o, m in zip(x, mask) if m]
-
 # %% ../../nbs/10_callbacks_core.ipynb #d7f37876
+_NOT_STATE = ('environment', 'event_timelog')
+
 class Callback:
-    "Base class of everything that hooks into the training loop: `__call__(event_name)` runs the same-named method, timed."
+    "Base class of everything that hooks into the training loop: `__call__(event_name)` runs the same-named method and records its time."
     def __init__(self,
-                 name:str='base_callback', # How the environment exposes it (`env.<name>`) and how it is logged
+                 name:str='base_callback', # How the environment exposes it (`env.<name>`), how it is logged, and its `repr`
                  order:int=10, # Callbacks with lower `order` handle each event first
                 ):
         self.name, self.order = name, order
@@ -173,49 +241,301 @@ class Callback:
     def __call__(self,
                  event_name:str, # The event to handle, e.g. `'compute_reward'`
                 ) -> Any:
-        "Run the method named `event_name` if this callback has one (recording its time), else do nothing."
-        handler = getattr(self, event_name, None)
-        if handler is None: return None
+        "Run the method named `event_name` if this callback has one, else do nothing; either way record the time taken in `event_timelog`."
         start = time.perf_counter()
-        output = handler()
+        handler = getattr(self, event_name, None)
+        output = handler() if handler is not None else None
         self.event_timelog[event_name].append(time.perf_counter() - start)
         return output
 
-    def __repr__(self): return f"{type(self).__name__}({self.name!r}, order={self.order})"
+    def __repr__(self): return str(self.name)
 
     def _filter_batch(self,
                       valids:Sequence[bool], # One flag per sample of the current batch: `True` keeps it
                      ):
-        "Filter the environment's current batch in place, keeping `samples`, `sources` and `latent_data` aligned."
+        "Filter the environment's current batch in place, keeping every per-sample field aligned (see `filter_batch_state`)."
         filter_batch_state(self.environment.batch_state, valids)
 
-    def plot_dict(self,
-                  data_dict:dict, # Name -> sequence of values, one panel each
-                  cols:int=4, # Panels per row
-                 ):
-        "Plot each series of `data_dict` in its own panel."
-        names = list(data_dict)
-        if not names: return None
-        cols = min(cols, len(names))
-        rows = int(np.ceil(len(names) / cols))
-        fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3 * rows), squeeze=False)
-        for ax, name in zip(axes.flat, names):
-            ax.plot(np.asarray(data_dict[name], dtype=float))
-            ax.set_title(name)
-        for ax in list(axes.flat)[len(names):]: ax.axis('off')
-        fig.tight_layout()
-        return fig
+# %% ../../nbs/10_callbacks_core.ipynb #eac502c7
+def filter_batch_state(
+    batch_state:BatchState, # The batch to filter in place
+    valids:Sequence[bool], # One flag per sample: `True` keeps it
+) -> BatchState:
+    "Keep the samples flagged in `valids` and realign every per-sample field: each list, tuple, array or tensor as long as the batch, and each source's rows of `latent_data`."
+    valids = np.asarray(valids, dtype=bool).reshape(-1)
+    n = len(batch_state['samples'])
+    if len(valids) != n:
+        raise ValueError(f"filter_batch_state: got {len(valids)} flags for a batch of {n} samples; pass one flag per sample.")
+    if valids.all(): return batch_state
+    sources = np.asarray(batch_state['sources'], dtype=object)
+    if len(sources) != n:
+        raise ValueError(f"filter_batch_state: the batch has {n} samples but {len(sources)} sources; every sampler must add one source per sample.")
+    latent_data = {src: _take(rows, valids[sources == src], f"latent_data[{src!r}]")
+                   for src, rows in batch_state['latent_data'].items()}
+    for key, value in list(dict.items(batch_state)):
+        if key != 'latent_data' and _is_per_sample(value, n): dict.__setitem__(batch_state, key, _take(value, valids, key))
+    dict.__setitem__(batch_state, 'latent_data', latent_data)
+    return batch_state
 
-    def plot_time(self,
-                  cols:int=4, # Panels per row
-                 ):
-        "Plot the time (s) this callback spent in each event it handled, batch by batch."
-        return self.plot_dict(self.event_timelog, cols=cols)
+def _is_per_sample(x, n:int) -> bool:
+    "Whether `x` is a list, tuple, array or tensor with one entry (row) per sample of a batch of `n`."
+    if isinstance(x, (list, tuple)): return len(x) == n
+    if isinstance(x, (np.ndarray, torch.Tensor)): return x.ndim > 0 and x.shape[0] == n
+    return False
 
-    def save(self,
-             filename:str|Path, # Where to write the pickled callback (`torch.save`)
-            ):
-        "Save the whole callback with `torch.save` (without its reference to the environment)."
-        env, self.environment = self.environment, None
-        try: torch.save(self, filename)
-        finally: self.environment = env
+def _take(x, mask:np.ndarray, what:str):
+    "Rows of `x` (tensor, array, list or tuple) where `mask` is true."
+    if len(x) != len(mask):
+        raise ValueError(f"filter_batch_state: {what} has {len(x)} rows where {len(mask)} were expected.")
+    if isinstance(x, torch.Tensor): return x[torch.as_tensor(mask, device=x.device)]
+    if isinstance(x, np.ndarray): return x[mask]
+    kept = [o for o, m in zip(x, mask) if m]
+    return tuple(kept) if isinstance(x, tuple) else kept
+
+# %% ../../nbs/10_callbacks_core.ipynb #1d069e0b
+def _smoothed(y:np.ndarray, beta:float=0.9) -> np.ndarray:
+    "Exponential moving average along the first axis, debiased so the first points are not pulled towards 0."
+    out, avg = np.empty_like(y, dtype=float), np.zeros(y.shape[1:])
+    for i, v in enumerate(y):
+        avg = beta * avg + (1 - beta) * v
+        out[i] = avg / (1 - beta ** (i + 1))
+    return out
+
+@patch
+def plot_dict(self:Callback,
+              data_dict:dict, # Name -> sequence of values (numbers, or equal-length vectors), one panel each
+              cols:int=4, # Panels per row
+              smooth:bool=True, # Also draw an exponential moving average (the raw values stay, faint, behind it)
+             ):
+    "Plot each series of `data_dict` in its own panel; returns the figure (or `None` when there is nothing to plot)."
+    names = list(data_dict)
+    if not names: return None
+    cols = max(1, min(cols, len(names)))
+    rows = int(np.ceil(len(names) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3 * rows), squeeze=False)
+    for ax, name in zip(axes.flat, names):
+        y = np.asarray(data_dict[name], dtype=float)
+        ax.plot(y, alpha=0.35 if smooth else 1.0)
+        if smooth and len(y): ax.plot(_smoothed(y))
+        ax.set_title(str(name))
+    for ax in list(axes.flat)[len(names):]: ax.axis('off')
+    fig.tight_layout()
+    return fig
+
+@patch
+def plot_time(self:Callback,
+              cols:int=4, # Panels per row
+              smooth:bool=True, # Also draw an exponential moving average of the times
+             ):
+    "Plot the time (s) this callback spent on each event, call by call."
+    return self.plot_dict(self.event_timelog, cols=cols, smooth=smooth)
+
+# %% ../../nbs/10_callbacks_core.ipynb #7882c83d
+_TAG = '__mrl_type__'
+_SCALARS = (type(None), bool, int, float, complex, str, bytes)
+_FACTORIES = {f.__name__: f for f in (int, float, str, list, dict, set)}
+
+def to_plain(
+    x:Any, # A value to store: tensors, plain data, and the containers listed above
+    where:str='value', # How to name `x` in an error message
+) -> Any:
+    "`x` as tensors and plain data only, which `torch.load(weights_only=True)` reads back; other objects are a `TypeError` naming `where`."
+    t = type(x)
+    if t in _SCALARS or isinstance(x, (torch.Tensor, torch.device, torch.dtype)): return x
+    if t is torch.Size: return x
+    if isinstance(x, np.generic) and x.dtype.kind in 'biufc': return x.item()
+    if t in (dict, OrderedDict, Counter):
+        if _TAG in x: raise TypeError(f"{where} uses the reserved key {_TAG!r}.")
+        out = t()
+        for k, v in x.items():
+            if type(k) not in _SCALARS and not (type(k) is tuple and all(type(o) in _SCALARS for o in k)):
+                raise TypeError(f"{where} has a key of type {_type_name(k)}; keys must be str, int, float, bool, None or tuples of them.")
+            out[k] = to_plain(v, f"{where}[{k!r}]")
+        return out
+    if t is list: return [to_plain(v, f"{where}[{i}]") for i, v in enumerate(x)]
+    if t is tuple: return tuple(to_plain(v, f"{where}[{i}]") for i, v in enumerate(x))
+    if t in (set, frozenset):
+        bad = next((o for o in x if type(o) not in _SCALARS), None)
+        if bad is not None: raise TypeError(f"{where} holds a {_type_name(bad)}; sets may hold only str, int, float, bool and None.")
+        return set(x) if t is set else {_TAG: 'frozenset', 'items': set(x)}
+    if t is deque: return {_TAG: 'deque', 'items': to_plain(list(x), where), 'maxlen': x.maxlen}
+    if t is defaultdict:
+        factory = getattr(x.default_factory, '__name__', None)
+        if x.default_factory is not None and _FACTORIES.get(factory) is not x.default_factory:
+            raise TypeError(f"{where} is a defaultdict of {x.default_factory!r}; only int, float, str, list, dict and set defaults can be saved.")
+        return {_TAG: 'defaultdict', 'factory': factory, 'items': to_plain(dict(x), where)}
+    if isinstance(x, PurePath): return {_TAG: 'path', 'path': str(x)}
+    if t is np.ndarray:
+        if x.dtype.kind in 'biuf': return {_TAG: 'ndarray', 'tensor': torch.from_numpy(np.array(x, copy=True))}
+        return {_TAG: 'ndarray', 'dtype': x.dtype.str, 'shape': list(x.shape), 'items': to_plain(x.ravel().tolist(), where)}
+    if t is pd.DataFrame:
+        return {_TAG: 'DataFrame', 'columns': to_plain(list(x.columns), f"{where}.columns"),
+                'data': [to_plain(x.iloc[:, i].to_numpy(), f"{where}[{c!r}]") for i, c in enumerate(x.columns)],
+                'index': _index_to_plain(x.index, where)}
+    if t is pd.Series:
+        return {_TAG: 'Series', 'data': to_plain(x.to_numpy(), where), 'name': to_plain(x.name, f"{where}.name"),
+                'index': _index_to_plain(x.index, where)}
+    raise TypeError(f"{where} is a {_type_name(x)}, which a checkpoint cannot hold: only tensors and plain data "
+                    "(dict, list, tuple, set, str, int, float, bool, None; numpy arrays and data frames are converted), "
+                    "so that loading a checkpoint can never run code.")
+
+def _index_to_plain(index:pd.Index, where:str):
+    if isinstance(index, pd.RangeIndex): return {_TAG: 'range', 'args': (index.start, index.stop, index.step)}
+    return to_plain(index.to_numpy(), f"{where}.index")
+
+def _type_name(x) -> str: return f"{type(x).__module__}.{type(x).__qualname__}".replace('builtins.', '')
+
+def from_plain(
+    x:Any, # A value made by `to_plain` (after `torch.load(weights_only=True)`)
+) -> Any:
+    "Rebuild what `to_plain` converted: sets, deques, paths, numpy arrays, data frames."
+    t = type(x)
+    if t in (list, tuple): return t(from_plain(v) for v in x)
+    if t not in (dict, OrderedDict, Counter): return x
+    kind = x.get(_TAG) if t is dict else None
+    if kind is None:
+        out = t()
+        for k, v in x.items(): out[k] = from_plain(v)
+        return out
+    if kind == 'frozenset': return frozenset(x['items'])
+    if kind == 'deque': return deque(from_plain(x['items']), maxlen=x['maxlen'])
+    if kind == 'defaultdict': return defaultdict(_FACTORIES.get(x['factory']), from_plain(x['items']))
+    if kind == 'path': return Path(x['path'])
+    if kind == 'range': return pd.RangeIndex(*x['args'])
+    if kind == 'ndarray':
+        if 'tensor' in x: return x['tensor'].cpu().numpy()
+        return np.array(from_plain(x['items']), dtype=np.dtype(x['dtype'])).reshape(x['shape'])
+    if kind == 'DataFrame':
+        columns, data = from_plain(x['columns']), [from_plain(d) for d in x['data']]
+        return pd.DataFrame(dict(zip(range(len(columns)), data)), index=from_plain(x['index'])).set_axis(columns, axis=1)
+    if kind == 'Series': return pd.Series(from_plain(x['data']), index=from_plain(x['index']), name=from_plain(x['name']))
+    raise ValueError(f"unknown stored type {kind!r}")
+
+# %% ../../nbs/10_callbacks_core.ipynb #d644ecc0
+_SETTING_SCALARS = (type(None), bool, int, float, str)
+_CONTAINERS = (list, dict, set, deque, np.ndarray, torch.Tensor, pd.DataFrame, pd.Series)
+
+@functools.lru_cache(maxsize=None)
+def _setting_names(cls:type) -> frozenset:
+    "The argument names of the `__init__` of `cls` and of its `Callback` base classes."
+    names = set()
+    for c in cls.__mro__:
+        init = c.__dict__.get('__init__')
+        if not (isinstance(c, type) and issubclass(c, Callback)) or init is None: continue
+        try: params = inspect.signature(init).parameters.values()
+        except (TypeError, ValueError): continue
+        names |= {p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)} - {'self'}
+    return frozenset(names)
+
+def _is_setting_value(v) -> bool:
+    if type(v) in _SETTING_SCALARS or isinstance(v, PurePath): return True
+    return type(v) in (tuple, frozenset) and all(type(o) in _SETTING_SCALARS for o in v)
+
+def _has_own_state(v) -> bool:
+    "Objects such as modules and optimisers that save and restore themselves in place."
+    return (not isinstance(v, (type, Callback)) and callable(getattr(v, 'state_dict', None))
+            and callable(getattr(v, 'load_state_dict', None)))
+
+@patch
+def _settings(self:Callback) -> dict:
+    "The settings this callback was built with: attributes named like an `__init__` argument holding a number, string, path, `None` or a tuple of those."
+    names = _setting_names(type(self))
+    return {k: v for k, v in vars(self).items() if k in names and k not in _NOT_STATE and _is_setting_value(v)}
+
+@patch
+def state_dict(self:Callback) -> dict:
+    "The learned state `Environment.save_checkpoint` saves. By default every attribute except the settings, code, other callbacks, the environment and the timings; modules and optimisers by their own `state_dict`."
+    names = _setting_names(type(self))
+    state, skipped = {}, []
+    for k, v in vars(self).items():
+        if k in _NOT_STATE or isinstance(v, (type, Callback)): continue
+        if _has_own_state(v): state[k] = v.state_dict()
+        elif (k in names and not isinstance(v, _CONTAINERS)) or callable(v): continue
+        else:
+            try: to_plain(v, k)
+            except TypeError: skipped.append(k); continue
+            state[k] = v
+    if skipped:
+        warnings.warn(f"Callback {self.name!r}: attributes {skipped} are neither tensors nor plain data, so checkpoints do not "
+                      f"save them (a resumed run keeps them as constructed); give {type(self).__name__} its own state_dict/load_state_dict to save them.")
+    return state
+
+@patch
+def load_state_dict(self:Callback,
+                    state:dict, # From `state_dict` (e.g. read back from a checkpoint)
+                   ):
+    "Restore the learned state saved by `state_dict`: set each attribute, or load it in place for modules and optimisers."
+    for k, v in state.items():
+        current = vars(self).get(k)
+        if _has_own_state(current) and isinstance(v, dict): current.load_state_dict(v)
+        else: setattr(self, k, v)
+
+# %% ../../nbs/10_callbacks_core.ipynb #9a54d7da
+def _same(a, b) -> bool:
+    try: return bool(a == b) or (isinstance(a, float) and isinstance(b, float) and a != a and b != b)
+    except Exception: return False
+
+def _plain_state(cb:Callback) -> dict:
+    "`cb.state_dict()` as tensors and plain data; anything else is an error naming the callback and the key."
+    state = cb.state_dict()
+    if not isinstance(state, dict):
+        raise TypeError(f"Cannot save callback {cb.name!r}: {type(cb).__name__}.state_dict() returned a {_type_name(state)}, not a dict.")
+    try: return to_plain(state, 'state_dict()')
+    except TypeError as e:
+        raise TypeError(f"Cannot save callback {cb.name!r}: its {e} Make {type(cb).__name__}.state_dict() return tensors and plain data.") from None
+
+def _restore_state(cb:Callback,
+                   settings:dict, # The settings saved with the state
+                   state:dict, # The saved learned state
+                  ) -> list[str]:
+    "Load `state` into `cb`, keeping the settings `cb` was built with; returns a line for each setting that differs from the saved one."
+    current = cb._settings()
+    show = lambda v: repr(str(v)) if isinstance(v, PurePath) else repr(v)
+    changed = [f"{cb.name}.{k} was {show(settings[k])}, is now {show(v)}; using {show(v)}" for k, v in current.items()
+               if k in settings and not _same(settings[k], v)]
+    cb.load_state_dict(state)
+    for k, v in current.items():
+        if vars(cb).get(k, v) is not v: setattr(cb, k, v)  # the settings given now win, even over a custom load_state_dict
+    return changed
+
+def _load_plain(
+    file:Path, # A file written with `torch.save` of plain data
+    map_location=None, # Where tensors go (as for `torch.load`)
+) -> Any:
+    "Read a file of tensors and plain data without unpickling anything else; a clear one-line error for a corrupt or unsafe file."
+    try: return from_plain(torch.load(file, map_location=map_location, weights_only=True))
+    except pickle.UnpicklingError as e:
+        found = re.search(r'GLOBAL (\S+) was not an allowed global', str(e))
+        why = (f"it contains a pickled {found.group(1)}, which could run code when loaded" if found else
+               "it is not a file of tensors and plain data (it is corrupt, or holds pickled objects, which could run code when loaded)")
+        raise ValueError(f"Refusing to load {str(file)!r}: {why}; mrl files hold only tensors and plain data.") from None
+    except Exception as e:
+        detail = (str(e).strip().splitlines() or [''])[0].split('. ')[0][:120]
+        raise ValueError(f"Cannot read {str(file)!r}: the file is empty, truncated or not an mrl file "
+                         f"({type(e).__name__}{': ' + detail if detail else ''}).") from None
+
+@patch
+def save(self:Callback,
+         filename:str|Path, # Where to write the callback's settings and learned state
+        ) -> Path:
+    "Save this callback's settings and learned state (`state_dict`) as tensors and plain data; `load` restores them into a callback built the same way."
+    filename = Path(filename)
+    payload = {'format': 'mrl.callback', 'version': 1, 'class': type(self).__qualname__, 'name': str(self.name),
+               'settings': to_plain(self._settings(), 'settings'), 'state': _plain_state(self)}
+    torch.save(payload, filename)
+    return filename
+
+@patch
+def load(self:Callback,
+         filename:str|Path, # A file written by `Callback.save`
+        ) -> Callback:
+    "Restore the learned state saved by `save` into this callback; the settings it was built with stay, and any that differ from the saved ones are printed."
+    filename = Path(filename)
+    if not filename.is_file(): raise FileNotFoundError(f"No saved callback at {str(filename)!r}; write one with callback.save(filename).")
+    payload = _load_plain(filename)
+    if not isinstance(payload, dict) or payload.get('format') != 'mrl.callback':
+        raise ValueError(f"{str(filename)!r} is not a callback saved by Callback.save.")
+    if payload['class'] != type(self).__qualname__:
+        raise ValueError(f"{str(filename)!r} holds a {payload['class']}, not a {type(self).__qualname__}; load it into a callback of that class.")
+    for line in _restore_state(self, payload['settings'], payload['state']): print(f"{filename}: {line}")
+    return self
