@@ -238,8 +238,8 @@ def load_checkpoint(self:Environment,
         raise ValueError(f"{str(file)!r} was written by another version of mrl (checkpoint format {state.get('version', 1)}, "
                          f"this version reads format {_VERSION}); start a new run.")
     saved = state.get('callbacks')
-    if not isinstance(saved, dict) or not all(isinstance(s, dict) and {'settings', 'state'} <= set(s) for s in saved.values()):
-        raise ValueError(f"{str(file)!r} is not a complete mrl checkpoint (its callback states are missing or malformed).")
+    if not {'iteration', 'rng', 'callbacks'} <= set(state) or not isinstance(saved, dict) or not all(isinstance(s, dict) and {'settings', 'state'} <= set(s) for s in saved.values()):
+        raise ValueError(f"{str(file)!r} is not a complete mrl checkpoint (its batch counter, random states or callback states are missing or malformed).")
     names = {cb.name for cb in self._callbacks}
     if set(saved) != names:
         raise ValueError(f"The checkpoint's callbacks {sorted(saved)} differ from this environment's {sorted(names)}; "

@@ -51,7 +51,7 @@ class Event:
     def __hash__(self): return hash(self.event_name)
     def __repr__(self): return f"{type(self).__name__}({self.event_name!r})"
 
-# %% ../../nbs/10_callbacks_core.ipynb #4741f916
+# %% ../../nbs/10_callbacks_core.ipynb #56944eed
 class Setup(Event):
     "Called once, when an `Environment` is created, after every callback is registered. Use it to set attributes, find other callbacks or register metrics with the log."
     event_name = 'setup'
@@ -292,7 +292,7 @@ def _take(x, mask:np.ndarray, what:str):
     kept = [o for o, m in zip(x, mask) if m]
     return tuple(kept) if isinstance(x, tuple) else kept
 
-# %% ../../nbs/10_callbacks_core.ipynb #1d069e0b
+# %% ../../nbs/10_callbacks_core.ipynb #6d00c49a
 def _smoothed(y:np.ndarray, beta:float=0.9) -> np.ndarray:
     "Exponential moving average along the first axis, debiased so the first points are not pulled towards 0."
     out, avg = np.empty_like(y, dtype=float), np.zeros(y.shape[1:])
@@ -330,7 +330,7 @@ def plot_time(self:Callback,
     "Plot the time (s) this callback spent on each event, call by call."
     return self.plot_dict(self.event_timelog, cols=cols, smooth=smooth)
 
-# %% ../../nbs/10_callbacks_core.ipynb #7882c83d
+# %% ../../nbs/10_callbacks_core.ipynb #0545a91e
 _TAG = '__mrl_type__'
 _SCALARS = (type(None), bool, int, float, complex, str, bytes)
 _FACTORIES = {f.__name__: f for f in (int, float, str, list, dict, set)}
@@ -411,7 +411,7 @@ def from_plain(
     if kind == 'Series': return pd.Series(from_plain(x['data']), index=from_plain(x['index']), name=from_plain(x['name']))
     raise ValueError(f"unknown stored type {kind!r}")
 
-# %% ../../nbs/10_callbacks_core.ipynb #d644ecc0
+# %% ../../nbs/10_callbacks_core.ipynb #3c8ee783
 _SETTING_SCALARS = (type(None), bool, int, float, str)
 _CONTAINERS = (list, dict, set, deque, np.ndarray, torch.Tensor, pd.DataFrame, pd.Series)
 
@@ -444,7 +444,7 @@ def _settings(self:Callback) -> dict:
 
 @patch
 def state_dict(self:Callback) -> dict:
-    "The learned state `Environment.save_checkpoint` saves. By default every attribute except the settings, code, other callbacks, the environment and the timings; modules and optimisers by their own `state_dict`."
+    "The learned state `Environment.save_checkpoint` saves, as tensors and plain data (see `to_plain`). By default every attribute except the settings, code, other callbacks, the environment and the timings; modules and optimisers by their own `state_dict`."
     names = _setting_names(type(self))
     state, skipped = {}, []
     for k, v in vars(self).items():
@@ -452,9 +452,8 @@ def state_dict(self:Callback) -> dict:
         if _has_own_state(v): state[k] = v.state_dict()
         elif (k in names and not isinstance(v, _CONTAINERS)) or callable(v): continue
         else:
-            try: to_plain(v, k)
-            except TypeError: skipped.append(k); continue
-            state[k] = v
+            try: state[k] = to_plain(v, k)
+            except TypeError: skipped.append(k)
     if skipped:
         warnings.warn(f"Callback {self.name!r}: attributes {skipped} are neither tensors nor plain data, so checkpoints do not "
                       f"save them (a resumed run keeps them as constructed); give {type(self).__name__} its own state_dict/load_state_dict to save them.")
@@ -468,9 +467,9 @@ def load_state_dict(self:Callback,
     for k, v in state.items():
         current = vars(self).get(k)
         if _has_own_state(current) and isinstance(v, dict): current.load_state_dict(v)
-        else: setattr(self, k, v)
+        else: setattr(self, k, from_plain(v))
 
-# %% ../../nbs/10_callbacks_core.ipynb #9a54d7da
+# %% ../../nbs/10_callbacks_core.ipynb #e433515a
 def _same(a, b) -> bool:
     try: return bool(a == b) or (isinstance(a, float) and isinstance(b, float) and a != a and b != b)
     except Exception: return False
