@@ -22,13 +22,14 @@ from rdkit import RDConfig
 from torch.utils.data import DataLoader, Dataset, Sampler
 
 from . import chem
-from .vocab import Vocab
+from .vocab import DRUG_ELEMENTS, SmilesVocab, Vocab, smiles_alphabet
 
 # %% auto #0
-__all__ = ['NCI_SIZE', 'MOSES_SPLITS', 'MOSES_INSTALL', 'read_smiles', 'nci_path', 'load_nci', 'moses_path', 'load_moses',
-           'CleanStep', 'Canonicalize', 'DropInvalid', 'Standardize', 'Deduplicate', 'LengthFilter', 'VocabFilter',
-           'StepReport', 'CleanReport', 'clean', 'random_split', 'scaffold_split', 'SmilesDataset', 'pad_collate',
-           'BucketSampler', 'padding_fraction', 'make_dataloader']
+__all__ = ['NCI_SIZE', 'MOSES_SPLITS', 'MOSES_INSTALL', 'CHEMBL_SIZE', 'CHEMBL_INSTALL', 'read_smiles', 'nci_path', 'load_nci',
+           'moses_path', 'load_moses', 'chembl_path', 'load_chembl', 'CleanStep', 'Canonicalize', 'DropInvalid',
+           'Standardize', 'Deduplicate', 'LengthFilter', 'VocabFilter', 'AllowedAtoms', 'StepReport', 'CleanReport',
+           'clean', 'random_split', 'scaffold_split', 'SmilesDataset', 'pad_collate', 'BucketSampler',
+           'padding_fraction', 'make_dataloader']
 
 # %% ../nbs/03_data.ipynb #8b61dca0
 _TEXT_SUFFIXES = {'.smi': 'smi', '.smiles': 'smi', '.txt': 'smi', '.csv': 'csv', '.tsv': 'csv'}
@@ -139,6 +140,8 @@ def read_smiles(
 NCI_SIZE = 4999
 MOSES_SPLITS = {'train': 1_584_663, 'test': 176_074, 'test_scaffolds': 176_225}
 MOSES_INSTALL = 'pip install --no-deps molsets==0.3.1'
+CHEMBL_SIZE = 300_819
+CHEMBL_INSTALL = 'pip install --no-deps molscore==1.9.5'
 
 def nci_path() -> Path:
     "Path of the NCI file bundled with RDKit (`Data/NCI/first_5K.smi`)."
@@ -151,20 +154,23 @@ def load_nci() -> pd.DataFrame:
     return df
 
 # %% ../nbs/03_data.ipynb #aa74033b
+def _package_file(package:str, relpath:str, what:str, dist:str, install:str) -> Path:
+    "A data file inside an installed package, found without importing the package."
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"{what} needs the {dist} package, which is not installed. Install it with: {install}")
+    path = Path(list(spec.submodule_search_locations)[0])/relpath
+    if not path.exists():
+        raise FileNotFoundError(f"{str(path)!r} is missing from the installed {dist} package; reinstall it with: {install}")
+    return path
+
 def moses_path(
     split:str='train', # 'train', 'test' or 'test_scaffolds'
     package:str='moses', # The import name of the package holding the files (`molsets` installs `moses`)
 ) -> Path:
     "Path of a MOSES split (`.csv.gz`) inside the installed `molsets` package, found without importing it."
     if split not in MOSES_SPLITS: raise ValueError(f"unknown MOSES split {split!r}; choose one of {list(MOSES_SPLITS)}.")
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError(f"The MOSES data set needs the molsets package, which is not installed. "
-                                  f"Install it with: {MOSES_INSTALL}")
-    path = Path(list(spec.submodule_search_locations)[0])/'dataset'/'data'/f'{split}.csv.gz'
-    if not path.exists():
-        raise FileNotFoundError(f"{str(path)!r} is missing from the installed molsets package; reinstall it with: {MOSES_INSTALL}")
-    return path
+    return _package_file(package, f'dataset/data/{split}.csv.gz', 'The MOSES data set', 'molsets', MOSES_INSTALL)
 
 def load_moses(
     split:str='train', # 'train' (1,584,663), 'test' (176,074) or 'test_scaffolds' (176,225)
@@ -172,6 +178,18 @@ def load_moses(
     "A MOSES split (MIT licence) as a DataFrame with a `smiles` column; needs `pip install --no-deps molsets==0.3.1`."
     df = read_smiles(moses_path(split))
     df.attrs['source'] = f'MOSES {split}'
+    return df
+
+def chembl_path(
+    package:str='molscore', # The import name of the package holding the file
+) -> Path:
+    "Path of the ChEMBL sample (`data/sample.smi`) inside the installed `molscore` package, found without importing it."
+    return _package_file(package, 'data/sample.smi', 'The ChEMBL sample', 'molscore', CHEMBL_INSTALL)
+
+def load_chembl() -> pd.DataFrame:
+    "About 300,000 molecules sampled from ChEMBL (CC BY-SA 3.0), uncleaned, with a `smiles` column; needs `pip install --no-deps molscore==1.9.5`."
+    df = read_smiles(chembl_path())
+    df.attrs['source'] = 'ChEMBL sample (molscore 1.9.5)'
     return df
 
 # %% ../nbs/03_data.ipynb #e6c4ab2d
@@ -250,6 +268,20 @@ class VocabFilter(CleanStep):
     def __call__(self, smiles, executor=None):
         return [s if k else None for s, k in zip(smiles, self.vocab.covers(smiles))]
     def __repr__(self): return f"VocabFilter({self.vocab!r})"
+
+class AllowedAtoms(CleanStep):
+    "Keep molecules whose canonical SMILES uses only tokens of `smiles_alphabet`: no other elements, charges or isotopes. Run it after `Canonicalize`/`Standardize`."
+    reason = 'atoms outside the allowed set'
+    def __init__(self,
+                 elements:Sequence[str]=DRUG_ELEMENTS, # Element symbols allowed
+                 charges:Sequence[int]=(-1, 0, 1), # Formal charges allowed on an atom
+                 max_hs:int=3, # Most hydrogens in a bracket atom
+                ):
+        self.elements, self.charges, self.max_hs = tuple(elements), tuple(charges), max_hs
+        self.vocab = SmilesVocab(smiles_alphabet(elements, charges, max_hs))
+    def __call__(self, smiles, executor=None):
+        return [s if k else None for s, k in zip(smiles, self.vocab.covers(smiles))]
+    def __repr__(self): return f"AllowedAtoms({len(self.elements)} elements, charges {list(self.charges)}, max_hs={self.max_hs})"
 
 # %% ../nbs/03_data.ipynb #244a9e4b
 class StepReport:
@@ -480,13 +512,15 @@ class BucketSampler(Sampler):
         if batch_size < 1 or bucket_factor < 1: raise ValueError("batch_size and bucket_factor must be positive.")
         self.lengths = np.asarray(lengths)
         self.batch_size, self.shuffle, self.drop_last, self.bucket_factor, self.seed = batch_size, shuffle, drop_last, bucket_factor, seed
-        self.epoch = 0
+        self.epoch, self.skip = 0, 0
 
     def set_epoch(self,
                   epoch:int, # The epoch whose order to produce next
+                  skip:int=0, # Leave out the first `skip` batches of that epoch (to resume an interrupted epoch)
                  ):
         "Choose the epoch (and so the shuffle) of the next iteration; iterating also advances it by one."
-        self.epoch = epoch
+        if skip < 0: raise ValueError(f"skip must be at least 0, got {skip}.")
+        self.epoch, self.skip = epoch, skip
 
     def __iter__(self):
         n, bs = len(self.lengths), self.batch_size
@@ -501,7 +535,8 @@ class BucketSampler(Sampler):
             batches += [chunk[i:i+bs] for i in range(0, len(chunk), bs)]
         if self.drop_last: batches = [b for b in batches if len(b) == bs]
         order = rng.permutation(len(batches)) if self.shuffle else range(len(batches))
-        for k in order: yield batches[k].tolist()
+        skip, self.skip = self.skip, 0
+        for k in list(order)[skip:]: yield batches[k].tolist()
 
     def __len__(self):
         n, bs, pool = len(self.lengths), self.batch_size, self.batch_size * self.bucket_factor

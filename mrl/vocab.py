@@ -19,8 +19,8 @@ from fastcore.basics import patch
 from .core import chunked
 
 # %% auto #0
-__all__ = ['SPECIALS', 'AMINO_ACIDS', 'AMINO_ACIDS_EXTRA', 'NUCLEOTIDE_AMBIGUITY', 'UnknownTokenError', 'Vocab', 'SmilesVocab',
-           'CharVocab', 'SelfiesVocab', 'ProteinVocab', 'NucleotideVocab']
+__all__ = ['SPECIALS', 'DRUG_ELEMENTS', 'AMINO_ACIDS', 'AMINO_ACIDS_EXTRA', 'NUCLEOTIDE_AMBIGUITY', 'UnknownTokenError', 'Vocab',
+           'SmilesVocab', 'smiles_alphabet', 'CharVocab', 'SelfiesVocab', 'ProteinVocab', 'NucleotideVocab']
 
 # %% ../nbs/02_vocab.ipynb #23b90980
 class UnknownTokenError(ValueError):
@@ -366,10 +366,14 @@ class SmilesVocab(Vocab):
     def from_smiles(cls,
                     smiles:Iterable[str], # Training SMILES
                     min_freq:int=1, # Keep only tokens seen at least this often
+                    alphabet:Iterable[str]|None=None, # Tokens to add after the data's own (e.g. `smiles_alphabet()`), so that every molecule they cover encodes
                     **kwargs
                    ) -> 'SmilesVocab':
-        "Build a `SmilesVocab` from the tokens that occur in `smiles` (most frequent first); `kwargs` (special tokens) go to the constructor."
-        return cls.from_data(smiles, min_freq=min_freq, **kwargs)
+        "Build a `SmilesVocab` from the tokens that occur in `smiles` (most frequent first), then any `alphabet` tokens they lack; `kwargs` (special tokens) go to the constructor."
+        vocab = cls.from_data(smiles, min_freq=min_freq, **kwargs)
+        if alphabet is None: return vocab
+        seen = set(vocab.itos)
+        return cls(tokens=vocab.tokens + [t for t in dict.fromkeys(alphabet) if t not in seen], **kwargs)
 
     def _flat_tokens(self, strings, strict):
         # One regex scan over the newline-joined batch: the regex never matches across '\n' except as the
@@ -379,6 +383,36 @@ class SmilesVocab(Vocab):
         toks = _SMILES_RE.findall(joined)
         toks.append('\n')
         return toks, '\n'
+
+# %% ../nbs/02_vocab.ipynb #82f46797
+DRUG_ELEMENTS = ('H', 'B', 'C', 'N', 'O', 'F', 'Si', 'P', 'S', 'Cl', 'Se', 'Br', 'I')  # elements of drug-like molecules
+_ORGANIC_SUBSET = ('B', 'C', 'N', 'O', 'P', 'S', 'F', 'Cl', 'Br', 'I')  # written without brackets when neutral with default valence
+_AROMATIC = ('B', 'C', 'N', 'O', 'P', 'S', 'Se', 'As', 'Te')  # elements RDKit can write in aromatic (lower-case) form
+_SMILES_SYNTAX = list('-=#$:/\\().') + list('0123456789') + [f'%{i}' for i in range(10, 100)]
+
+def _charge_text(q:int) -> str:
+    return '' if q == 0 else ('+' if q == 1 else '-' if q == -1 else f'{q:+d}')
+
+def smiles_alphabet(
+    elements:Iterable[str]=DRUG_ELEMENTS, # Element symbols allowed (e.g. `DRUG_ELEMENTS`)
+    charges:Iterable[int]=(-1, 0, 1), # Formal charges allowed on an atom
+    max_hs:int=3, # Most hydrogens written inside a bracket atom (`[NH3+]` needs 3)
+    stereo:bool=True, # Include chiral bracket atoms (`[C@@H]`) and the `/`, `\\` bond marks
+) -> list[str]:
+    "Every token an RDKit canonical SMILES over `elements` (within the charge and hydrogen limits) can contain."
+    elements, charges = list(dict.fromkeys(elements)), sorted(set(int(q) for q in charges))
+    if not elements: raise ValueError("smiles_alphabet needs at least one element.")
+    if max_hs < 0: raise ValueError(f"max_hs must be at least 0, got {max_hs}.")
+    toks = [e for e in _ORGANIC_SUBSET if e in elements] + [e.lower() for e in _AROMATIC if e in ('B', 'C', 'N', 'O', 'P', 'S') and e in elements]
+    toks += [t for t in _SMILES_SYNTAX if stereo or t not in '/\\']
+    chiral = ('', '@', '@@') if stereo else ('',)
+    hs = [''] + ['H' if h == 1 else f'H{h}' for h in range(1, max_hs + 1)]
+    for e in elements:
+        for sym in [e] + ([e.lower()] if e in _AROMATIC else []):
+            for c in chiral:
+                for h in hs:
+                    for q in charges: toks.append(f'[{sym}{c}{h}{_charge_text(q)}]')
+    return list(dict.fromkeys(toks))
 
 # %% ../nbs/02_vocab.ipynb #276a7dd3
 _CHAR_STANDARD = sorted(set(''.join(_SMILES_STANDARD)) | set('0123456789%'))
