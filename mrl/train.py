@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import random
 import time
 import warnings
@@ -174,7 +175,15 @@ class History:
         vl = [(r['step'], r['valid_loss']) for r in self.rows if not math.isnan(r['valid_loss'])]
         if vl: ax.plot(*zip(*vl), 'o-', color='C1', label='validation')
         if self.best_step is not None and vl: ax.axvline(self.best_step, color='C1', ls=':', lw=1, label='best')
-        ax.set_xlabel('step'); ax.set_ylabel('loss'); ax.legend()
+        ax.set_xlabel('step'); ax.set_ylabel('loss')
+        vf = [(r['step'], r['valid_fraction']) for r in self.rows if not math.isnan(r.get('valid_fraction', math.nan))]
+        if vf:  # validity of sampled molecules, on a second axis
+            ax2 = ax.twinx()
+            ax2.plot(*zip(*vf), 's--', color='C2', label='valid samples')
+            ax2.set_ylabel('fraction of samples valid'); ax2.set_ylim(0, 1.02)
+            h1, l1 = ax.get_legend_handles_labels(); h2, l2 = ax2.get_legend_handles_labels()
+            ax.legend(h1 + h2, l1 + l2, loc='center right')
+        else: ax.legend()
         return ax
 
     def __repr__(self):
@@ -282,6 +291,30 @@ def _sample_validity(model, n:int, conditions) -> float:
     smiles = model.sample_smiles(n, condition=cond)
     return sum(map(chem.is_valid, smiles)) / n
 
+# %% ../nbs/09_train.ipynb #d869009a
+def _save_train_state(path:str|Path, state:dict):
+    "Write a training checkpoint atomically: to a temporary file beside it, then rename."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + '.tmp')
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+def _load_train_state(path:str|Path, settings:dict) -> dict:
+    "Read a checkpoint written by `pretrain` (tensors and plain data only: nothing in it can run code) and check it fits this run."
+    try: state = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e:
+        raise ValueError(f"{str(path)!r} is not a readable pretrain checkpoint ({type(e).__name__}: {str(e)[:200]}); "
+                         "delete it to start afresh.") from None
+    if not isinstance(state, dict) or state.get('format') != 'mrl.pretrain':
+        raise ValueError(f"{str(path)!r} is not a checkpoint written by pretrain; delete it or choose another file.")
+    changed = {k: (state['settings'].get(k), v) for k, v in settings.items() if state['settings'].get(k) != v}
+    if changed:
+        what = ', '.join(f"{k}: {a!r} then, {b!r} now" for k, (a, b) in changed.items())
+        raise ValueError(f"cannot resume from {str(path)!r}: the run's settings differ ({what}); "
+                         "use the original settings, or another checkpoint file to start afresh.")
+    return state
+
 # %% ../nbs/09_train.ipynb #2b838745
 def pretrain(
     model:GenerativeModel, # The model to train (any `GenerativeModel`); trained in place
@@ -306,12 +339,17 @@ def pretrain(
     device:str|torch.device|None=None, # Where to train; default `default_device()`
     num_workers:int=0, # `DataLoader` worker processes
     progress:bool=True, # Show a progress bar with the live loss
+    checkpoint:str|Path|None=None, # A file to write the whole training state to (atomically) every `checkpoint_every` steps and at each validation
+    checkpoint_every:int=500, # Steps between checkpoints
+    resume:bool=False, # Continue from `checkpoint` if it exists (same data and settings give the same result as an uninterrupted run)
 ) -> History:
     "Supervised training of `model` on SMILES with AdamW, a learning-rate schedule, clipping, validation and a best-model checkpoint."
     if not isinstance(model, GenerativeModel): raise TypeError(f"pretrain trains a GenerativeModel, got {type(model).__name__}.")
     if epochs < 1 or bs < 1: raise ValueError(f"epochs and bs must be at least 1, got {epochs} and {bs}.")
     if max_steps is not None and max_steps < 1: raise ValueError(f"max_steps must be at least 1, got {max_steps}.")
     if not 0 <= augment <= 1: raise ValueError(f"augment is a probability, between 0 and 1; got {augment}.")
+    if checkpoint_every < 1: raise ValueError(f"checkpoint_every must be at least 1, got {checkpoint_every}.")
+    if resume and checkpoint is None: raise ValueError("resume=True needs checkpoint= the file to resume from.")
     lr_schedule(schedule, 1, warmup)  # fail fast on an unknown schedule or a bad warm-up
     set_seed(seed)
     device = torch.device(device) if device is not None else default_device()
@@ -332,6 +370,29 @@ def pretrain(
     hist, best_state = History(), None
     save_dir = Path(save_dir) if save_dir is not None else None
     t0, step, since = time.perf_counter(), 0, []
+    start_epoch, start_batch = 0, 0
+    settings = {'epochs': epochs, 'bs': bs, 'lr': lr, 'total': total, 'seed': seed, 'n_train': len(train_ds),
+                'schedule': schedule, 'augment': augment}
+    if resume and Path(checkpoint).exists():
+        state = _load_train_state(checkpoint, settings)
+        model.load_state_dict(state['model']); opt.load_state_dict(state['opt']); sched.load_state_dict(state['sched'])
+        step, start_epoch, start_batch, since = state['step'], state['epoch'], state['batch'], list(state['since'])
+        best_state = state['best_state']
+        hist = History(**{**state['history'], 'best_path': state['history']['best_path'] and Path(state['history']['best_path'])})
+        t0 -= hist.seconds
+        torch.set_rng_state(state['rng'])
+        if progress: print(f"resuming from {str(checkpoint)!r} at step {step:,} of {total:,}")
+
+    def save_state(epoch:int, batch:int):
+        if checkpoint is None: return
+        hist.seconds = time.perf_counter() - t0
+        h = {k: getattr(hist, k) for k in ('step_loss', 'step_lr', 'step_grad_norm', 'step_extras', 'rows', 'best_epoch',
+                                           'best_step', 'best_loss', 'seconds')}
+        h['best_path'] = str(hist.best_path) if hist.best_path else None
+        _save_train_state(checkpoint, {'format': 'mrl.pretrain', 'settings': settings, 'step': step, 'epoch': epoch, 'batch': batch,
+                                       'since': list(since), 'model': model.state_dict(), 'opt': opt.state_dict(),
+                                       'sched': sched.state_dict(), 'best_state': best_state, 'history': h,
+                                       'rng': torch.get_rng_state()})
 
     def validate(epoch:int, pb=None):
         nonlocal best_state, since
@@ -350,13 +411,15 @@ def pretrain(
             pb.write([f'{v:.4f}' if isinstance(v, float) else str(v) for v in row.values()], table=True)
 
     n_epochs = math.ceil(total / len(train_dl))
-    mb = master_bar(range(n_epochs)) if progress else range(n_epochs)
+    mb = master_bar(range(start_epoch, n_epochs)) if progress else range(start_epoch, n_epochs)
     model.train()
     for epoch in mb:
+        if step >= total: break
+        skip = start_batch if epoch == start_epoch else 0
         if isinstance(train_ds, RandomSmilesDataset): train_ds.set_epoch(epoch)
-        train_dl.batch_sampler.set_epoch(epoch)
-        batches = progress_bar(train_dl, parent=mb) if progress else train_dl
-        for b in batches:
+        train_dl.batch_sampler.set_epoch(epoch, skip=skip)
+        batches = progress_bar(train_dl, parent=mb, total=len(train_dl) - skip) if progress else train_dl
+        for i_batch, b in enumerate(batches, start=skip + 1):
             batch = _as_batch(b).to(device)
             loss, extras = _unpack_loss(loss_fn(model, batch, step))
             if not torch.isfinite(loss):
@@ -373,8 +436,10 @@ def pretrain(
             for k, v in extras.items(): hist.step_extras.setdefault(k, []).append(v)
             if progress: mb.child.comment = f'loss {np.mean(hist.step_loss[-20:]):.3f}'
             if valid_every and step % valid_every == 0 and step < total: validate(epoch, mb if progress else None)
+            if step % checkpoint_every == 0 or (valid_every and step % valid_every == 0): save_state(epoch, i_batch)
             if step >= total: break
         validate(epoch, mb if progress else None)
+        save_state(epoch + 1, 0)
         if step >= total: break
     if restore_best and best_state is not None: model.load_state_dict(best_state)
     model.eval()
