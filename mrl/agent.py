@@ -184,8 +184,13 @@ def state_dict(self:Agent) -> dict:
 
 @patch
 def load_state_dict(self:Agent, state:dict):
-    "Restore a state saved by `state_dict`."
+    "Restore a state saved by `state_dict`; the learning rate given now wins over the saved one (without a scheduler), and a change is reported."
     self.model.load_state_dict(state['model'])
     self.prior.load_state_dict(state['prior'])
+    lrs = [g['lr'] for g in self.opt.param_groups]
     self.opt.load_state_dict(state['opt'])
+    if self.scheduler is None:
+        for g, lr in zip(self.opt.param_groups, lrs):
+            if g['lr'] != lr: print(f"setting agent.lr was {g['lr']}, is now {lr}; using {lr}.")
+            g['lr'] = lr
     if self.scheduler is not None and state.get('scheduler') is not None: self.scheduler.load_state_dict(state['scheduler'])

@@ -221,6 +221,19 @@ class LogSampler(Sampler):
         if len(self.memory) > self.pool_size:
             self.memory = dict(sorted(self.memory.items(), key=lambda kv: -kv[1].score)[:self.pool_size])
 
+    def state_dict(self) -> dict:
+        "The learned state as plain data: the memory as `[canonical, sampled string, score]` rows, and the counters."
+        return {'memory': [[k, e.smiles, float(e.score)] for k, e in self.memory.items()],
+                'n_unencodable': self.n_unencodable, 'total_unencodable': self.total_unencodable, '_warned': self._warned}
+
+    def load_state_dict(self,
+                        state:dict, # From `state_dict`
+                       ):
+        "Restore the memory and the counters saved by `state_dict`."
+        self.memory = {k: ReplayEntry(s, float(r)) for k, s, r in state['memory']}
+        self.n_unencodable, self.total_unencodable = state['n_unencodable'], state['total_unencodable']
+        self._warned = state['_warned']
+
     def draw(self, n:int) -> list[str]:
         "Up to `n` distinct molecules chosen at random from the memory, as they were sampled."
         entries = list(self.memory.values())
