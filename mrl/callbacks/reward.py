@@ -6,9 +6,15 @@
 from __future__ import annotations
 
 import math
+import os
+import signal
+import sys
+import threading
+import time
 import warnings
 from collections import Counter, OrderedDict, deque
-from concurrent.futures import Executor
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
+from contextlib import contextmanager
 from functools import partial
 from typing import Any, Callable, Sequence
 
@@ -18,14 +24,14 @@ import torch
 from fastcore.basics import patch
 from rdkit import Chem, rdBase
 
-from ..core import chunked, parallel_map, default_chunksize
+from ..core import chunked
 from ..chem import MolLike, canonicalize, murcko_scaffolds
 from .core import Callback, BatchState
 from .log import replay_sources
 
 # %% auto #0
 __all__ = ['PerMolecule', 'Transform', 'Sigmoid', 'ReverseSigmoid', 'DoubleSigmoid', 'Step', 'Clip', 'Normalize', 'Compose',
-           'Aggregate', 'ScoreCache', 'Reward', 'NoveltyBonus', 'DiversityFilter']
+           'Aggregate', 'ScoreCache', 'Reward', 'connect_dask', 'NoveltyBonus', 'DiversityFilter']
 
 # %% ../../nbs/15_rewards.ipynb #ddf367b4
 class PerMolecule:
@@ -291,21 +297,82 @@ class ScoreCache:
 # %% ../../nbs/15_rewards.ipynb #1d70da24
 def _error_message(e:BaseException) -> str: return f"{type(e).__name__}: {e}"
 
-def _score_chunk(fn:Callable, reraise:tuple, chunk:Sequence[str]) -> tuple[list[float], list[tuple[int, str]], BaseException|None]:
-    "Score `chunk` with one call of `fn`, else one molecule at a time: `(scores, [(position, error)], exception_to_reraise)`."
+class _ChunkTimeout(BaseException):
+    "Raised inside a scorer call when its chunk's time is up; a `BaseException`, so a scorer's own `except Exception` cannot swallow it."
+
+def _can_alarm() -> bool:
+    "Whether this thread can interrupt itself with `SIGALRM`: POSIX, the main thread, and no other handler installed."
+    return (hasattr(signal, 'setitimer') and threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None))
+
+@contextmanager
+def _alarm(seconds:float|None):
+    "Raise `_ChunkTimeout` in this thread after `seconds` where `_can_alarm()`; elsewhere do nothing."
+    if seconds is None or not _can_alarm():
+        yield
+        return
+    def _ring(signum, frame): raise _ChunkTimeout()
+    previous = signal.signal(signal.SIGALRM, _ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try: yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+def _worker_address() -> str|None:
+    "The address of the Dask worker running this code, if it runs on one."
+    if 'distributed' not in sys.modules: return None
+    try: return sys.modules['distributed'].get_worker().address
+    except (ValueError, AttributeError): return None
+
+def _score_chunk(fn:Callable, reraise:tuple, chunk:Sequence[str], timeout:float|None=None
+                ) -> tuple[list[float], list[tuple[int, str]], list[int], BaseException|None, str|None]:
+    """Score `chunk` with one call of `fn`, else one molecule at a time, within `timeout` seconds: `(scores, [(position, error)],
+    [timed-out positions], exception_to_reraise, stuck)`. Where no alarm can interrupt the scorer, it runs in a helper thread that is
+    left behind when it overruns; `stuck` then names the Dask worker (or `'thread'`) it was left on."""
+    if timeout is None or _can_alarm(): return _score_chunk_here(fn, reraise, chunk, timeout) + (None,)
+    box = []
+    helper = threading.Thread(target=lambda: box.append(_score_chunk_here(fn, reraise, chunk, timeout)), daemon=True, name='mrl-scorer')
+    helper.start()
+    helper.join(timeout + 0.5)
+    if box: return box[0] + (None,)
     n = len(chunk)
-    try: return list(_scores_array(fn(list(chunk)), n, fn)), [], None
-    except reraise as e: return [math.nan] * n, [], e
-    except Exception as e:
-        if n == 1: return [math.nan], [(0, _error_message(e))], None
-    scores, errors = [], []
-    for i, x in enumerate(chunk):
-        try: scores.append(float(_scores_array(fn([x]), 1, fn)[0]))
-        except reraise as e: return [math.nan] * n, [], e
-        except Exception as e:
-            scores.append(math.nan)
-            errors.append((i, _error_message(e)))
-    return scores, errors, None
+    msg = f"timed out after {timeout:g} s" if helper.is_alive() else "the scorer ended its thread without a result"
+    return [math.nan] * n, [(j, msg) for j in range(n)], list(range(n)) if helper.is_alive() else [], None, \
+           (_worker_address() or 'thread') if helper.is_alive() else None
+
+def _score_chunk_here(fn:Callable, reraise:tuple, chunk:Sequence[str], timeout:float|None=None
+                     ) -> tuple[list[float], list[tuple[int, str]], list[int], BaseException|None]:
+    "`_score_chunk` in this thread, interrupted by an alarm where `_can_alarm()`; results that come after `timeout` count as timed out."
+    n, start = len(chunk), time.monotonic()
+    deadline = math.inf if timeout is None else start + timeout
+    scores, errors, late, stop = [math.nan] * n, {}, set(), None
+    done_at = [math.inf] * n  # when each molecule got its answer (a score or an error)
+    try:
+        with _alarm(timeout):
+            try:
+                scores = [float(s) for s in _scores_array(fn(list(chunk)), n, fn)]
+                done_at = [time.monotonic()] * n
+            except reraise as e: stop = e
+            except TimeoutError as e:  # the scorer's own time limit: one molecule at a time would only take longer
+                errors, late, done_at = dict.fromkeys(range(n), _error_message(e)), set(range(n)), [time.monotonic()] * n
+            except Exception as e:
+                if n == 1: errors, done_at = {0: _error_message(e)}, [time.monotonic()]
+                else:
+                    for i, x in enumerate(chunk):
+                        if time.monotonic() > deadline: break
+                        try: scores[i] = float(_scores_array(fn([x]), 1, fn)[0])
+                        except reraise as e: stop = e; break
+                        except TimeoutError as e: errors[i] = _error_message(e); late.add(i)
+                        except Exception as e: errors[i] = _error_message(e)
+                        done_at[i] = time.monotonic()
+    except _ChunkTimeout: pass
+    if stop is not None: return [math.nan] * n, [], [], stop
+    for i in range(n):
+        if done_at[i] > deadline:  # interrupted, never reached, or answered after the deadline
+            scores[i], errors[i] = math.nan, f"timed out after {timeout:g} s"
+            late.add(i)
+    return scores, sorted(errors.items()), sorted(late), None
 
 # %% ../../nbs/15_rewards.ipynb #7fb374e0
 _RESERVED = {'samples', 'sources', 'rewards', 'loss', 'latent_data', 'reward', 'batch', 'smiles', 'source', 'model_inputs',
@@ -358,7 +425,9 @@ class Reward(Callback):
                  cache:bool=True, # Remember scores, so a molecule is scored once per run
                  cache_size:int|None=100_000, # The most molecules the cache keeps (least recently used dropped); `None`: no limit
                  executor:Executor|None=None, # Where to run the scorer: `None` in-process, or any `concurrent.futures.Executor` / Dask client
-                 chunksize:int|None=None, # Molecules per scorer call on an executor; default about four chunks per worker
+                 chunksize:int|None=None, # Molecules per scorer call; default: all in-process, about four chunks per worker on an executor
+                 timeout:float|None=None, # Seconds a chunk may take; molecules without a score by then fail (`None`: no limit)
+                 retries:int=1, # How often a chunk lost with its worker is sent again, one molecule per task
                  reraise:tuple[type, ...]=(), # More exception types that end the run instead of being penalised
                  order:int=20, # Position among callbacks handling `compute_reward`
                 ):
@@ -369,11 +438,15 @@ class Reward(Callback):
         if transform is not None and not callable(transform): raise TypeError(f"transform must be callable, got {transform!r}.")
         if chunksize is not None and (not isinstance(chunksize, int) or chunksize < 1):
             raise ValueError(f"chunksize must be a positive integer or None, got {chunksize!r}.")
+        if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0):
+            raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}.")
+        if not isinstance(retries, int) or retries < 0: raise ValueError(f"retries must be a non-negative integer, got {retries!r}.")
         super().__init__(name=name, order=order)
         self.fn, self.weight, self.transform = fn, float(weight), transform
         self.penalty = float(penalty)
         self.failure_penalty = self.penalty if failure_penalty is None else float(failure_penalty)
         self.executor, self.chunksize = executor, chunksize
+        self.timeout, self.retries = None if timeout is None else float(timeout), retries
         self.reraise = tuple(dict.fromkeys(_run_enders() + tuple(reraise)))
         self.cache = ScoreCache(cache_size) if cache else None
         self.errors:deque = deque(maxlen=100)
@@ -384,13 +457,13 @@ class Reward(Callback):
         if self.cache is not None: self.cache.clear()
         self.errors.clear()
         self._warned = False
-        self.n_invalid = self.n_failed = 0
-        self.total_invalid = self.total_failed = self.n_scored = 0
+        self.n_invalid = self.n_failed = self.n_timeouts = self.n_lost = 0
+        self.total_invalid = self.total_failed = self.total_timeouts = self.total_lost = self.n_scored = 0
 
     @property
     def metric_names(self) -> list[str]:
-        "The per-batch metrics this reward reports to the log."
-        return [f'{self.name}_invalid', f'{self.name}_failed']
+        "The per-batch metrics this reward reports to the log: invalid molecules, failed ones, and among those that failed the timed-out and the lost."
+        return [f'{self.name}_{m}' for m in ('invalid', 'failed', 'timeouts', 'lost')]
 
     def __repr__(self):
         return f"Reward({self.name!r}, weight={self.weight:g}, order={self.order})"
@@ -400,7 +473,8 @@ class Reward(Callback):
         state['executor'] = None  # executors and clients cannot be pickled; give the loaded reward a new one
         return state
 
-    _counts = ('n_invalid', 'n_failed', 'total_invalid', 'total_failed', 'n_scored', '_warned')
+    _counts = ('n_invalid', 'n_failed', 'total_invalid', 'total_failed', 'n_scored', '_warned',
+               'n_timeouts', 'n_lost', 'total_timeouts', 'total_lost')
 
     def state_dict(self) -> dict:
         "The run state as plain data: cache, counts, recent errors, and the scorer's own state if it has one (e.g. an `Oracle`'s calls)."
@@ -417,35 +491,134 @@ class Reward(Callback):
         if 'fn' in state and not callable(getattr(self.fn, 'load_state_dict', None)):
             raise ValueError(f"Reward {self.name!r}: the checkpoint holds the state of its scorer, but {self.fn!r} has no "
                              "load_state_dict; build the reward with the same kind of scorer (e.g. an Oracle) as the saved run.")
-        for k in self._counts: setattr(self, k, state[k])
+        for k in self._counts: setattr(self, k, state[k] if k in state or k not in self._counts[6:] else 0)  # older states lack the last four
         if self.cache is not None and state['cache'] is not None: self.cache.load_state_dict(state['cache'])
         self.errors.clear(); self.errors.extend(tuple(e) for e in state['errors'])
         if 'fn' in state: self.fn.load_state_dict(state['fn'])
 
 # %% ../../nbs/15_rewards.ipynb #f63199e8
+def _last_resort(timeout:float) -> float:
+    "Seconds after which the reward stops waiting for a chunk it sent, for a worker that cannot even report that it ran out of time."
+    return 2 * timeout + 10
+
+def _is_dask_client(executor) -> bool: return callable(getattr(executor, 'get_executor', None)) and callable(getattr(executor, 'nthreads', None))
+
+def _slots(executor:Executor|None) -> int:
+    "How many chunks `executor` runs at once: a Dask cluster's worker threads, a pool's workers; 1 in-process."
+    if executor is None: return 1
+    if _is_dask_client(executor): return max(1, sum(executor.nthreads().values()))
+    return max(1, getattr(executor, '_max_workers', None) or os.cpu_count() or 1)
+
+class _DaskPool:
+    "Submits to a Dask client and hands back `concurrent.futures` futures; `release` makes the scheduler forget every task."
+    def __init__(self, client): self.client, self.tasks = client, []
+
+    def submit(self, fn, *args) -> Future:
+        task = self.client.submit(fn, *args, pure=False)  # pure=False: a retried chunk runs again instead of reusing a key
+        self.tasks.append(task)
+        future = Future()
+        future.set_running_or_notify_cancel()
+        def _done(t):
+            try: future.set_result(t.result())
+            except BaseException as e: future.set_exception(e)
+        task.add_done_callback(_done)
+        return future
+
+    def capacity(self) -> int:
+        "The worker threads in the cluster now (fewer while a worker restarts, so that no task queues behind one that may kill it)."
+        return max(1, sum(self.client.nthreads().values()))
+
+    def release(self):
+        "Cancel (and so release) every task: the scheduler then neither keeps results nor recomputes them when a worker goes."
+        if self.tasks: self.client.cancel(self.tasks)
+        self.tasks = []
+
+def _run_chunks(task:Callable, chunks:list, executor, timeout:float|None, retries:int) -> tuple[list[list], list[str]]:
+    """Run `task` (`_score_chunk` bound to a scorer) on every chunk on `executor`, one chunk per worker at a time, as soon as a
+    worker is free. Returns each chunk's outcome in order, and the molecules lost with a failed worker."""
+    pool = _DaskPool(executor) if _is_dask_client(executor) else executor
+    try: return _run_on(pool, task, chunks, _slots(executor), timeout, retries)
+    finally:
+        if isinstance(pool, _DaskPool): pool.release()
+
+def _run_on(pool, task:Callable, chunks:list, slots:int, timeout:float|None, retries:int) -> tuple[list[list], list[str]]:
+    "`_run_chunks` on `pool`, which has `slots` workers."
+    broken, lost_slots = False, 0
+    capacity = (lambda: pool.capacity() - lost_slots) if isinstance(pool, _DaskPool) else (lambda: slots - lost_slots)
+    outcomes = [[[math.nan] * len(c), [], [], None, None] for c in chunks]  # scores, errors, timed-out positions, stop, stuck
+    todo, running, lost = deque((k, list(range(len(c))), 0) for k, c in enumerate(chunks)), {}, []
+
+    def record(k, pos, scores, errors, late, stop=None, stuck=None):
+        for j, p in enumerate(pos): outcomes[k][0][p] = scores[j]
+        outcomes[k][1].extend((pos[j], msg) for j, msg in errors)
+        outcomes[k][2].extend(pos[j] for j in late)
+        outcomes[k][3] = outcomes[k][3] or stop
+        outcomes[k][4] = outcomes[k][4] or stuck
+
+    def worker_failed(k, pos, attempt, e):
+        nonlocal broken
+        broken = broken or isinstance(e, BrokenExecutor)  # a broken process pool runs nothing any more
+        if attempt < retries and not broken: todo.extend((k, [p], attempt + 1) for p in pos)  # one molecule per task
+        else:
+            record(k, pos, [math.nan] * len(pos), [(j, f"worker failed ({_error_message(e)})") for j in range(len(pos))], [])
+            lost.extend(chunks[k][p] for p in pos)
+
+    while todo or running:
+        while todo and len(running) < max(1, capacity()):
+            k, pos, attempt = todo.popleft()
+            try: running[pool.submit(task, [chunks[k][p] for p in pos])] = (k, pos, attempt, time.monotonic())
+            except (BrokenExecutor, RuntimeError) as e: worker_failed(k, pos, attempt, e)
+        if not running: continue
+        wait_s = None if timeout is None else max(0., min(t for *_, t in running.values()) + _last_resort(timeout) - time.monotonic())
+        done, _ = wait(list(running), timeout=wait_s, return_when=FIRST_COMPLETED)
+        for f in done:
+            k, pos, attempt, _ = running.pop(f)
+            try: record(k, pos, *f.result())
+            except (Exception, SystemExit) as e: worker_failed(k, pos, attempt, e)
+        if timeout is None: continue
+        for f, (k, pos, attempt, t0) in list(running.items()):
+            if time.monotonic() - t0 > _last_resort(timeout):  # not even its worker could answer: give up on it
+                del running[f]
+                f.cancel()
+                record(k, pos, [math.nan] * len(pos), [(j, f"timed out after {timeout:g} s") for j in range(len(pos))], range(len(pos)))
+                lost_slots += 1  # that worker may stay busy until the scorer returns
+    return outcomes, lost
+
+def _exit_soon():
+    "Run on a Dask worker left with an overrunning scorer thread: end the process in a moment (after answering), so that its nanny starts a fresh one."
+    threading.Timer(0.5, os._exit, (1,)).start()
+
+def _restart_dask_workers(client, addresses:set[str]):
+    "Replace the Dask workers (still in the cluster) that were left with a scorer thread past its time limit: the only way to stop that thread."
+    current = sorted(set(addresses) & set(client.nthreads()))
+    if not current: return
+    try: client.run(_exit_soon, workers=current)
+    except Exception as e: warnings.warn(f"Could not restart the Dask workers {current} left with an overrunning scorer: {_error_message(e)}", stacklevel=3)
+
 @patch
 def _call_scorer(self:Reward, todo:list[str]) -> dict[str, float]:
-    "Raw scores of the canonical SMILES `todo` (one scorer call per chunk); `NaN` for failures, including molecules lost with a failed worker."
-    chunksize = self.chunksize or (len(todo) if self.executor is None else default_chunksize(len(todo), self.executor))
+    "Raw scores of the canonical SMILES `todo` (one scorer call per chunk); `NaN` for failures, timeouts and molecules lost with a failed worker."
+    slots = _slots(self.executor)
+    chunksize = self.chunksize or (len(todo) if self.executor is None else max(1, math.ceil(len(todo) / (4 * slots))))
     chunks = chunked(todo, chunksize)
-    worker_errors = []
-    outputs = parallel_map(partial(_score_chunk, self.fn, self.reraise), chunks, executor=self.executor,
-                           chunksize=1, failure_value=None, errors=worker_errors)
-    crashed = {i: msg for i, _, msg in worker_errors}
-    raw, lost = {}, set()
-    for i, (chunk, out) in enumerate(zip(chunks, outputs)):
-        if out is None:  # the worker itself failed (e.g. it died): the whole chunk fails
-            out = ([math.nan] * len(chunk), [(j, crashed.get(i, 'worker failed')) for j in range(len(chunk))], None)
-            lost.update(chunk)
-        scores, errors, stop = out
+    task = partial(_score_chunk, self.fn, self.reraise, timeout=self.timeout)
+    if self.executor is None: outcomes, lost = [task(c) for c in chunks], []
+    else: outcomes, lost = _run_chunks(task, chunks, self.executor, self.timeout, self.retries)
+    raw, self.n_timeouts, self.n_lost = {}, 0, len(lost)
+    stuck = {o[4] for o in outcomes if o[4] not in (None, 'thread')}
+    if stuck and _is_dask_client(self.executor): _restart_dask_workers(self.executor, stuck)
+    for chunk, (scores, errors, late, stop, _) in zip(chunks, outcomes):
         if stop is not None: raise stop
         raw.update(zip(chunk, scores))
         self.errors.extend((chunk[j], msg) for j, msg in errors)
+        self.n_timeouts += len(late)
     self.n_scored += len(todo)
+    self.total_timeouts += self.n_timeouts
+    self.total_lost += self.n_lost
     if lost:
-        warnings.warn(f"Reward {self.name!r}: {len(lost)} molecules were lost with a failed worker "
-                      f"({next(iter(crashed.values()), 'worker failed')}); they are penalised (and retried when they come back). "
-                      "A broken process pool stays broken: give the reward a new executor.", stacklevel=3)
+        warnings.warn(f"Reward {self.name!r}: {len(lost)} molecules were lost with a failed worker (e.g. {lost[0]!r}), after "
+                      f"{self.retries} retries; they are penalised (and scored again when they come back). A broken process pool "
+                      "stays broken: give the reward a new executor, or use a Dask cluster, whose workers are restarted.", stacklevel=3)
     return raw
 
 @patch
@@ -460,6 +633,7 @@ def score(self:Reward,
     unique = list(dict.fromkeys(c for c in canon if c is not None))
     known = self.cache.lookup(unique) if self.cache is not None else {}
     todo = [c for c in unique if c not in known]
+    self.n_timeouts = self.n_lost = 0
     if todo:
         new = self._call_scorer(todo)
         known.update(new)
@@ -496,8 +670,31 @@ def compute_reward(self:Reward):
     scores = torch.as_tensor(self.score(bs.samples), dtype=_float_dtype(bs), device=_batch_device(self, bs))
     bs[self.name] = scores
     bs.rewards = bs.rewards.to(scores.device) + self.weight * scores
-    _log_metric(self, f'{self.name}_invalid', self.n_invalid)
-    _log_metric(self, f'{self.name}_failed', self.n_failed)
+    for m in ('invalid', 'failed', 'timeouts', 'lost'): _log_metric(self, f'{self.name}_{m}', getattr(self, f'n_{m}'))
+
+# %% ../../nbs/15_rewards.ipynb #6542d436
+def connect_dask(
+    address:str, # The scheduler's address as `dask scheduler` prints it, e.g. `'tcp://10.0.0.5:8786'`
+    timeout:float=10., # Seconds to wait for the scheduler, and then for `n_workers`
+    n_workers:int=1, # Wait until at least this many workers have joined (0: do not wait)
+):
+    "A `distributed.Client` connected to the Dask scheduler at `address`; a one-line `ConnectionError` after `timeout` seconds if there is none."
+    try: from distributed import Client
+    except ImportError: raise ImportError("connect_dask needs Dask's distributed scheduler: pip install 'dask[distributed]'.") from None
+    if not isinstance(address, str) or not address:
+        raise ValueError(f"address must be a scheduler address such as 'tcp://10.0.0.5:8786', got {address!r}.")
+    try: client = Client(address, timeout=timeout)
+    except (OSError, TimeoutError) as e:
+        raise ConnectionError(f"No Dask scheduler answered at {address!r} within {timeout:g} s ({e}); start one with "
+                              "`dask scheduler` and pass the address it prints.") from None
+    if n_workers:
+        try: client.wait_for_workers(n_workers, timeout=timeout)
+        except TimeoutError:
+            n = len(client.nthreads())
+            client.close()
+            raise ConnectionError(f"The Dask scheduler at {address!r} has {n} worker(s), fewer than n_workers={n_workers}, after "
+                                  f"{timeout:g} s; start workers with `dask worker {address}`.") from None
+    return client
 
 # %% ../../nbs/15_rewards.ipynb #c7cdeff1
 def _rewards_vector(bs:BatchState) -> torch.Tensor:
