@@ -9,11 +9,15 @@ STAMP := $(VENV)/.installed
 
 # The virtual environment: torch first (a CPU wheel; an unpinned torch would pull a multi-GB CUDA build),
 # then mrl in editable mode with its development extras. Re-runs only when the requirements change.
-$(STAMP): settings.ini setup.py
+$(STAMP): settings.ini setup.py Makefile
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e ".[dev]"
+	@# data and metric extras (see ../shared/DESIGN.md): the ChEMBL and MOSES corpora and the PMO classifiers ship in
+	@# wheels whose own dependencies do not install on current Python, so they come without them; FCD needs scipy<1.18.
+	$(PY) -m pip install --quiet --no-deps molsets==0.3.1 molscore==1.9.5
+	$(PY) -m pip install --quiet fcd_torch==1.0.7 "scipy<1.18"
 	@touch $(STAMP)
 
 install: $(STAMP) ## set up .venv
@@ -24,8 +28,8 @@ test: $(STAMP) ## sync checks, every notebook (slow cells skipped), docs build; 
 test-slow: $(STAMP) ## the same with the cells flagged slow (real training runs)
 	$(PY) tools/test_all.py --flags slow --no-docs
 
-demo: $(STAMP) ## the main job: RL optimisation of QED from the default prior (trained once, cached)
-	$(VENV)/bin/mrl optimize --out runs/demo
+demo: $(STAMP) ## the main job: RL optimisation of QED from the shipped ChEMBL prior (ARGS=--overwrite to replace runs/demo)
+	$(VENV)/bin/mrl optimize --config examples/qed.toml --out runs/demo $(ARGS)
 
 docs: $(STAMP) ## build the docs site into docs/
 	$(PY) tools/build_docs.py

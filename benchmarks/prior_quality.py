@@ -1,0 +1,130 @@
+"""Quality of the shipped priors, measured as MOSES measures a generator, beside the published MOSES CharRNN.
+
+For each prior: sample N molecules (default 10,000; MOSES itself uses 30,000) and report validity, unique@10k,
+novelty against the prior's own training corpus, internal diversity, and FCD / SNN / Frag / Scaf against held-out
+molecules (MOSES prior: the MOSES test set; ChEMBL prior: its scaffold-split hold-out), plus sampling speed.
+CharRNN's figures are from Polykovskiy et al. 2020 (MOSES paper, Table 3, mean over 3 runs):
+valid 0.9748, unique@10k 0.9994, FCD/Test 0.0732, SNN/Test 0.6015, IntDiv 0.8562, novelty 0.8419.
+
+    python benchmarks/prior_quality.py                      # both priors, 10,000 samples each
+    python benchmarks/prior_quality.py --priors chembl --n 2000 --workers 2
+    python benchmarks/prior_quality.py --update-cards       # also record the figures in the model cards
+
+The training corpus and hold-out are rebuilt with the prior's own recipe (`mrl.priors.load_corpus` and
+`split_corpus`; deterministic), which takes a few minutes of RDKit work; pass --run DIR (a `train_prior` run
+directory) to read them from there instead. Needs molscore/molsets (`--no-deps`) and fcd_torch (`make install`
+puts them in .venv). Results: benchmarks/results/prior_quality.csv and .md.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import platform
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from mrl import priors
+from mrl.chem import canonicalize, is_valid
+from mrl.core import set_seed
+from mrl.data import read_smiles
+from mrl.metrics import distribution_metrics
+
+CHARRNN = {'validity': 0.9748, 'unique@10000': 0.9994, 'novelty': 0.8419, 'int_div1': 0.8562, 'fcd': 0.0732, 'snn': 0.6015}
+TARGETS = {'validity': ('>=', 0.95), 'unique@10000': ('>=', 0.99), 'novelty': ('>=', 0.80)}
+RESULTS = Path(__file__).parent/'results'
+
+
+def environment() -> str:
+    try: cpu = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
+    except (OSError, StopIteration): cpu = platform.processor() or platform.machine()
+    gpu = f", GPU {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ''
+    return (f"{cpu}, {os.cpu_count()} cores{gpu}; Python {platform.python_version()}, torch {torch.__version__} "
+            f"({torch.get_num_threads()} threads)")
+
+
+def corpus(name: str, run: str | None, executor) -> tuple[list[str], list[str]]:
+    "The prior's training molecules and its held-out test molecules."
+    if run:
+        d = Path(run)/'data'
+        return read_smiles(d/'train.smi')['smiles'].tolist(), read_smiles(d/'test.smi')['smiles'].tolist()
+    recipe = priors.RECIPES[name]
+    smiles, _ = priors.load_corpus(recipe, executor=executor, verbose=False)
+    train, valid, test = priors.split_corpus(recipe, smiles, executor=executor)
+    if name == 'moses':  # novelty as MOSES defines it: against the whole MOSES training set, not only the subset used
+        full = dataclasses.replace(recipe, max_molecules=None)
+        train = priors.load_corpus(full, executor=executor, verbose=False)[0]
+    return train + valid, test
+
+
+def measure(name: str, n: int, seed: int, run: str | None, workers: int) -> dict:
+    model = priors.load(name, device='cpu')
+    model.eval()
+    set_seed(seed)
+    t0 = time.perf_counter()
+    max_len = priors.RECIPES[name].max_tokens + 2
+    samples = model.sample_smiles(n, max_len=max_len)
+    speed = n / (time.perf_counter() - t0)
+    # unique@10k needs 10,000 valid molecules (as MOSES counts it): sample on until there are, up to 3n in all
+    k = min(10_000, n)
+    extra = []
+    while sum(map(is_valid, samples + extra)) < k and len(samples) + len(extra) < 3 * n:
+        extra += model.sample_smiles(n // 4, max_len=max_len)
+    valid = [s for s in samples + extra if is_valid(s)][:k]
+    with ProcessPoolExecutor(workers) if workers > 1 else _Serial() as ex:
+        train, test = corpus(name, run, ex)
+        m = distribution_metrics(samples, train=set(train), ref=test, ks=(), executor=ex)
+    m[f'unique@{k}'] = len(set(canonicalize(valid))) / len(valid) if valid else float('nan')
+    m = {k: float(v) for k, v in m.items()}
+    m['samples_per_second'] = speed
+    m['n_samples'] = n
+    return m
+
+
+class _Serial:
+    def __enter__(self): return None
+    def __exit__(self, *a): return False
+
+
+def table(results: dict[str, dict]) -> str:
+    keys = ['validity', 'unique@10000', 'novelty', 'int_div1', 'fcd', 'snn', 'frag', 'scaf', 'filters', 'samples_per_second']
+    rows = ['| measure | ' + ' | '.join(results) + ' | MOSES CharRNN | target |', '|---' * (len(results) + 3) + '|']
+    for k in keys:
+        cells = [f"{r[k]:.4f}" if k in r and k != 'samples_per_second' else (f"{r[k]:,.0f}" if k in r else '-') for r in results.values()]
+        tgt = ' '.join(map(str, TARGETS[k])) if k in TARGETS else ('<= 0.5 (MOSES prior)' if k == 'fcd' else '')
+        rows.append(f"| {k} | " + ' | '.join(cells) + f" | {CHARRNN.get(k, '-')} | {tgt} |")
+    return '\n'.join(rows)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--priors', nargs='+', default=None, help='priors to measure (default: all shipped)')
+    ap.add_argument('--n', type=int, default=10_000, help='molecules sampled per prior')
+    ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--run', default=None, help='a train_prior run directory to read the corpus splits from (one prior only)')
+    ap.add_argument('--workers', type=int, default=2, help='processes for the RDKit work')
+    ap.add_argument('--threads', type=int, default=0, help='torch threads (default: torch decides)')
+    ap.add_argument('--update-cards', action='store_true', help="record the figures in the priors' model cards")
+    args = ap.parse_args()
+    if args.threads: torch.set_num_threads(args.threads)
+    names = args.priors or priors.available()
+    results = {}
+    for name in names:
+        t0 = time.perf_counter()
+        results[name] = measure(name, args.n, args.seed, args.run, args.workers)
+        print(f"{name}: measured in {time.perf_counter() - t0:.0f} s", flush=True)
+        if args.update_cards: priors.set_quality(name, results[name])
+    env = environment()
+    text = f"Prior quality on {args.n:,} samples each (seed {args.seed})\n\n{table(results)}\n\nEnvironment: {env}\n"
+    print(text)
+    RESULTS.mkdir(exist_ok=True)
+    pd.DataFrame(results).T.assign(environment=env).to_csv(RESULTS/'prior_quality.csv', index_label='prior')
+    (RESULTS/'prior_quality.md').write_text(text)
+
+
+if __name__ == '__main__':
+    main()
