@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import nullcontext
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
+import torch
 
 import dataclasses
 
@@ -59,15 +61,19 @@ def _add_score(sub):
 
 # %% ../nbs/30_cli.ipynb #54e60787
 def optimize_command(args:argparse.Namespace) -> int:
-    "Run `mrl optimize` (RL optimisation) with a config file and/or flags."
-    from mrl.optimize import OptimizeConfig, optimize
+    "Run `mrl optimize` (RL optimisation) with a config file and/or flags; `--resume` without `--config` reads the run's own config.toml."
+    from mrl.optimize import OptimizeConfig, optimize, run_summary
     flags = {f.name: getattr(args, f.name) for f in dataclasses.fields(OptimizeConfig) if getattr(args, f.name) is not None}
-    config = OptimizeConfig.from_toml(args.config, **flags) if args.config else OptimizeConfig.from_dict(flags, source='flags')
-    env = optimize(config, resume=args.resume)
-    m, top = env.log.metrics, env.log.top(5)
-    if len(m): print(f"\nmean {config.objective}: first batch {m['reward'].iloc[0]:.3f}, last batch {m['reward'].iloc[-1]:.3f}; "
-                     f"best {top['reward'].iloc[0]:.3f}")
-    print(top[['smiles', 'reward']].to_string(index=False))
+    out = Path(flags.get('out', OptimizeConfig.__dataclass_fields__['out'].default))
+    if args.config: config = OptimizeConfig.from_toml(args.config, **flags)
+    elif args.resume and (out/'config.toml').is_file(): config = OptimizeConfig.from_toml(out/'config.toml', **flags)
+    else: config = OptimizeConfig.from_dict(flags, source='flags')
+    env = optimize(config, resume=args.resume, overwrite=args.overwrite)
+    summary = run_summary(env)
+    print(f"\n{config.objective}: the model's own samples, first batches against last")
+    print(summary.to_string(float_format=lambda v: f'{v:.3f}'))
+    top = env.log.top(5)
+    if len(top): print('\nbest molecules:\n' + top[['smiles', 'reward']].to_string(index=False))
     print(f"\nrun directory: {config.out} (samples.csv, metrics.png, top.png, top.csv, model/, checkpoint/)")
     return 0
 
@@ -76,32 +82,32 @@ def _add_optimize(sub):
     p = sub.add_parser('optimize', help='optimise molecules for an objective with RL (the main job)',
                        description='REINVENT-style RL (augmented likelihood, experience replay, diversity filter) on an objective.')
     p.add_argument('--config', help='a TOML file of settings (keys as the flags below, with underscores)')
-    p.add_argument('--resume', action='store_true', help='continue the run checkpointed in --out')
+    p.add_argument('--resume', action='store_true', help="continue the run in --out (its own config.toml unless --config is given) up to --batches in all")
+    p.add_argument('--overwrite', action='store_true', help='replace the run in --out if there is one')
     for f in dataclasses.fields(OptimizeConfig):
         p.add_argument('--' + f.name.replace('_', '-'), dest=f.name, type=type(f.default), default=None,
                        help=f'(default: {f.default!r})')
     p.set_defaults(func=optimize_command)
 
 # %% ../nbs/30_cli.ipynb #cf42a793
-def _training_smiles(data:str) -> list[str]:
-    if data == 'nci': return list(load_nci()['smiles'])
-    if data == 'moses': return list(load_moses('train')['smiles'])
-    return list(read_smiles(data)['smiles'])
+_RECIPE_FLAGS = ('d_embedding', 'd_hidden', 'n_layers', 'dropout', 'max_tokens', 'max_molecules', 'epochs', 'max_steps', 'bs', 'lr',
+                 'schedule', 'warmup', 'init', 'seed')
 
 def pretrain_command(args:argparse.Namespace) -> int:
-    "Run `mrl pretrain`: clean a data set, build a vocabulary, train an LSTM prior and save it."
-    from mrl.data import Canonicalize, Deduplicate, LengthFilter, clean
-    from mrl.models.lstm import LSTMLM
-    from mrl.train import evaluate_samples, pretrain
-    from mrl.vocab import SmilesVocab
-    smiles, _ = clean(_training_smiles(args.data), steps=[Canonicalize(), Deduplicate(), LengthFilter(max_len=args.max_len)])
-    set_seed(args.seed)
-    model = LSTMLM(SmilesVocab.from_smiles(smiles), d_embedding=args.d_embedding, d_hidden=args.d_hidden, n_layers=args.n_layers)
-    history = pretrain(model, smiles, valid=0.05, epochs=args.epochs, bs=args.bs, lr=args.lr, max_steps=args.max_steps,
-                       save_dir=args.out, seed=args.seed)
-    model.save(args.out)
-    print(evaluate_samples(model.sample_smiles(1000, max_len=args.max_len), smiles))
-    print(f"saved the model to {args.out}; validation loss by epoch: {[round(v, 3) for v in history.valid_loss]}")
+    "Run `mrl pretrain`: train a prior from a recipe of `mrl.priors` (a shipped one, or one for your data) into a run directory."
+    from mrl.priors import RECIPES, PriorRecipe, train_prior
+    from mrl.train import evaluate_samples
+    recipe = RECIPES.get(args.data) or PriorRecipe(corpus=args.data)
+    changes = {k: getattr(args, k) for k in _RECIPE_FLAGS if getattr(args, k) is not None}
+    recipe = dataclasses.replace(recipe, **changes)
+    for k in ('epochs', 'bs', 'd_hidden', 'n_layers', 'd_embedding', 'max_tokens'):
+        if getattr(recipe, k) < 1: raise ValueError(f"--{k.replace('_', '-')} must be at least 1, got {getattr(recipe, k)}.")
+    if not recipe.lr > 0: raise ValueError(f"--lr must be a positive number, got {recipe.lr}.")
+    if args.threads: torch.set_num_threads(args.threads)
+    with ProcessPoolExecutor(args.workers) if args.workers > 1 else nullcontext() as ex:
+        model, hist = train_prior(recipe, args.out, resume=args.resume, executor=ex)
+    print(evaluate_samples(model.sample_smiles(1000, max_len=recipe.max_tokens + 2)))
+    print(f"saved the best model (step {hist.best_step}, validation loss {hist.best_loss:.3f}) to {Path(args.out)/'model'}")
     return 0
 
 def sample_command(args:argparse.Namespace) -> int:
@@ -118,14 +124,17 @@ def sample_command(args:argparse.Namespace) -> int:
     return 0
 
 def _add_pretrain_sample(sub):
-    p = sub.add_parser('pretrain', help='train an LSTM prior on SMILES', description='Clean a SMILES data set and train an LSTM prior on it.')
-    p.add_argument('--data', default='nci', help="'nci' (bundled), 'moses' (needs molsets) or a SMILES file (default: nci)")
-    p.add_argument('--out', default='runs/prior', help='where to save the model (default: runs/prior)')
-    p.add_argument('--epochs', type=int, default=10); p.add_argument('--bs', type=int, default=128)
-    p.add_argument('--lr', type=float, default=2e-3); p.add_argument('--max-steps', type=int, default=None)
-    p.add_argument('--max-len', type=int, default=100, help='drop molecules with longer SMILES (default: 100)')
-    p.add_argument('--d-embedding', type=int, default=128); p.add_argument('--d-hidden', type=int, default=512)
-    p.add_argument('--n-layers', type=int, default=3); p.add_argument('--seed', type=int, default=0)
+    p = sub.add_parser('pretrain', help='train a prior (an LSTM language model) on SMILES',
+                       description='Train a prior from a recipe: a shipped one (chembl, moses) or one for your own SMILES file.')
+    p.add_argument('--data', default='nci', help="'chembl' (needs molscore), 'moses' (needs molsets), 'nci' (bundled) or a SMILES file (default: nci)")
+    p.add_argument('--out', default='runs/prior', help='the run directory (default: runs/prior)')
+    p.add_argument('--resume', action='store_true', help='continue an interrupted run in --out from its checkpoint')
+    p.add_argument('--workers', type=int, default=1, help='processes for cleaning a large corpus (default: 1)')
+    p.add_argument('--threads', type=int, default=0, help='torch threads for training (default: torch decides)')
+    for name, kind in [('epochs', int), ('max_steps', int), ('bs', int), ('lr', float), ('schedule', str), ('warmup', float),
+                       ('init', str), ('max_tokens', int), ('max_molecules', int), ('d_embedding', int), ('d_hidden', int),
+                       ('n_layers', int), ('dropout', float), ('seed', int)]:
+        p.add_argument('--' + name.replace('_', '-'), type=kind, default=None, help="(default: the recipe's)")
     p.set_defaults(func=pretrain_command)
     p = sub.add_parser('sample', help='sample from a saved model', description='Sample molecules from a saved model and check validity, uniqueness and diversity.')
     p.add_argument('--model', required=True, help='a directory written by model.save (e.g. runs/prior, runs/optimize/model)')
@@ -139,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     "The `mrl` argument parser with all sub-commands."
     parser = argparse.ArgumentParser(prog='mrl', description='Generative molecular design with reinforcement learning.')
     parser.add_argument('--version', action='version', version=f'mrl {__version__}')
+    parser.add_argument('--debug', action='store_true', help='show the full traceback of an error')
     sub = parser.add_subparsers(dest='command', required=True, metavar='command')
     _add_optimize(sub)
     _add_pretrain_sample(sub)
@@ -149,6 +159,11 @@ def main(argv:list[str]|None=None) -> int:
     "Run the `mrl` command line (`argv` defaults to `sys.argv[1:]`); returns the exit status."
     args = build_parser().parse_args(argv)
     try: return args.func(args)
-    except (FileNotFoundError, ValueError, ModuleNotFoundError, IsADirectoryError) as e:
+    except KeyboardInterrupt:  # the training loop has already saved a checkpoint and said how to resume
+        if args.debug: raise
+        print(f"mrl {args.command}: interrupted" + (" (continue with --resume)" if args.command in ('optimize', 'pretrain') else ''), file=sys.stderr)
+        return 130
+    except (OSError, ValueError, ImportError) as e:  # user mistakes: one line, no traceback (--debug shows it)
+        if args.debug: raise
         print(f"mrl {args.command}: error: {e}", file=sys.stderr)
         return 2

@@ -8,12 +8,17 @@ from __future__ import annotations
 import copy
 import dataclasses
 import difflib
+import math
 import os
+import shutil
 import tomllib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+import tomli_w
 import torch
 
 from .agent import Agent
@@ -21,33 +26,33 @@ from .callbacks.loss import AugmentedLikelihood
 from .callbacks.reward import DiversityFilter, Reward
 from .callbacks.sampler import LogSampler, ModelSampler
 from .core import set_seed
-from .data import load_nci
 from .environment import Checkpoint, Environment
 from .models.base import GenerativeModel
-from .models.lstm import LSTMLM
 from .objectives import get as get_objective
-from .train import pretrain
-from .vocab import SmilesVocab
+from . import priors
+from .vocab import DRUG_ELEMENTS
 
 # %% auto #0
-__all__ = ['OptimizeConfig', 'cache_dir', 'nci_training_smiles', 'default_prior', 'build_environment', 'optimize']
+__all__ = ['REACTIVE_ALERTS', 'OptimizeConfig', 'default_prior', 'load_prior', 'MedchemFilter', 'Filtered', 'run_summary',
+           'plot_run', 'build_environment', 'optimize', 'save_run']
 
 # %% ../nbs/17_optimize.ipynb #3140b1a3
 @dataclass
 class OptimizeConfig:
     "Settings of an `optimize` run (each has a default; a TOML file may set any of them)."
     objective: str = 'qed' # A task of `mrl.objectives` (e.g. 'qed', 'celecoxib_rediscovery'); see `mrl.objectives.list_tasks()`
-    prior: str = '' # A model saved with `GenerativeModel.save`; '' uses (and caches) the default NCI prior
+    prior: str = 'chembl' # A shipped prior (`mrl.priors.available()`) or the directory of a model saved with `GenerativeModel.save`
     out: str = 'runs/optimize' # The run directory
-    batches: int = 40 # RL batches
+    batches: int = 100 # RL batches in all (a resumed run continues to this number)
     batch_size: int = 64 # Molecules per batch
-    max_len: int = 100 # The most tokens per molecule
+    max_len: int = 102 # The most tokens per molecule (the shipped priors write at most 100 plus the end token)
     lr: float = 5e-4 # Agent learning rate (Adam)
     sigma: float = 128.0 # Reward scale of the augmented-likelihood loss
     replay: float = 0.1 # Fraction of each batch replayed from the best molecules so far (0 disables replay)
     replay_pool: int = 100 # Size of the replay memory
     diversity_bucket: int = 25 # Hits per scaffold before the diversity filter zeroes further ones (0 disables it)
     diversity_min_score: float = 0.6 # Score from which a molecule counts as a hit for the diversity filter
+    medchem_filters: bool = True # Score 0 for molecules failing `MedchemFilter` (elements, size, reactive groups)
     workers: int = 1 # Processes for scoring (1: in-process)
     checkpoint_every: int = 10 # Save a checkpoint every this many batches
     seed: int = 0 # Random seed of the run
@@ -60,9 +65,16 @@ class OptimizeConfig:
         "Read a configuration file, checking every key and value type."
         path = Path(path)
         if not path.exists(): raise FileNotFoundError(f"No configuration file at {str(path)!r}.")
+        if not path.is_file(): raise ValueError(f"{str(path)!r} is a directory, not a configuration file.")
         try: data = tomllib.loads(path.read_text())
-        except tomllib.TOMLDecodeError as e: raise ValueError(f"{str(path)!r} is not valid TOML: {e}") from None
-        data = data.get('optimize', data)
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e: raise ValueError(f"{str(path)!r} is not valid TOML: {e}") from None
+        tables = [k for k, v in data.items() if isinstance(v, dict)]
+        if tables:
+            if tables != ['optimize']:
+                raise ValueError(f"{str(path)!r} has the table(s) {[t for t in tables if t != 'optimize']}; the only table allowed is [optimize].")
+            loose = [k for k in data if k != 'optimize']
+            if loose: raise ValueError(f"{str(path)!r} has settings both in [optimize] and above it ({loose}); put them all in [optimize].")
+            data = data['optimize']
         return cls.from_dict({**data, **overrides}, source=str(path))
 
     @classmethod
@@ -85,37 +97,181 @@ class OptimizeConfig:
             values[key] = value
         return cls(**values)
 
+    def __post_init__(self):
+        "Check every value, so that a bad setting is an error before any model is loaded or file written."
+        def bad(key, what): raise ValueError(f"{key} must be {what}, got {getattr(self, key)!r}.")
+        for key in ('batches', 'batch_size', 'replay_pool', 'workers', 'checkpoint_every'):
+            if getattr(self, key) < 1: bad(key, 'at least 1')
+        if self.max_len < 2: bad('max_len', 'at least 2 (one token and the end token)')
+        if not (math.isfinite(self.lr) and self.lr > 0): bad('lr', 'a positive number')
+        if not (math.isfinite(self.sigma) and self.sigma >= 0): bad('sigma', 'a number >= 0')
+        if not 0 <= self.replay < 1: bad('replay', 'a fraction in [0, 1)')
+        if self.diversity_bucket < 0: bad('diversity_bucket', 'at least 0 (0 disables the filter)')
+        if not 0 <= self.diversity_min_score <= 1: bad('diversity_min_score', 'between 0 and 1')
+        if not self.out: bad('out', 'a directory path')
+        get_objective(self.objective)  # an unknown objective names the valid ones
+        if self.prior not in priors.available() and not (Path(self.prior)/'config.json').is_file():
+            raise ValueError(f"prior {self.prior!r} is neither a shipped prior ({priors.available()}) nor a directory holding a saved model.")
+
     def to_toml(self) -> str:
-        "The configuration as TOML text (as written to the run directory)."
-        lines = ['[optimize]']
-        for k, v in dataclasses.asdict(self).items():
-            lines.append(f'{k} = "{v}"' if isinstance(v, str) else f'{k} = {str(v).lower() if isinstance(v, bool) else v!r}')
-        return '\n'.join(lines) + '\n'
+        "The configuration as TOML text (as written to the run directory); it reads back to the same configuration."
+        return tomli_w.dumps({'optimize': dataclasses.asdict(self)})
 
 # %% ../nbs/17_optimize.ipynb #ad4ed462
-def cache_dir() -> Path:
-    "Where `mrl` caches trained priors: `$MRL_CACHE`, else `~/.cache/mrl`."
-    return Path(os.environ.get('MRL_CACHE', Path.home()/'.cache'/'mrl'))
-
-def nci_training_smiles(max_len:int=80) -> list[str]:
-    "The NCI molecules used to train the default prior (SMILES of at most `max_len` characters)."
-    return [s for s in load_nci()['smiles'] if len(s) <= max_len]
-
 def default_prior(
-    path:str|Path|None=None, # Where the prior is cached; default `cache_dir()/'priors'/'nci_lstm'`
-    epochs:int=10, # Training epochs over the NCI molecules, if it has to be trained
-    progress:bool=True, # Show the training progress bar
+    name:str='chembl', # A shipped prior (`mrl.priors.available()`)
 ) -> GenerativeModel:
-    "The default prior: loaded from the cache, or trained on the NCI molecules and cached."
-    path = Path(path) if path is not None else cache_dir()/'priors'/'nci_lstm'
-    if (path/'config.json').exists(): return GenerativeModel.load(path)
-    print(f"Training the default prior on the NCI molecules (once; cached in {path}) ...")
-    smiles = nci_training_smiles()
-    set_seed(0)
-    model = LSTMLM(SmilesVocab.from_smiles(smiles), d_embedding=64, d_hidden=256, n_layers=1)
-    pretrain(model, smiles, valid=0.05, epochs=epochs, bs=64, lr=3e-3, progress=progress)
-    model.save(path)
-    return model
+    "The prior `optimize` uses unless told otherwise: a shipped one, checked against its model card."
+    return priors.load(name)
+
+def load_prior(
+    prior:str, # A shipped prior's name or the directory of a saved model
+) -> GenerativeModel:
+    "A prior by name (shipped) or by directory (saved with `GenerativeModel.save`)."
+    return priors.load(prior) if prior in priors.available() else GenerativeModel.load(prior)
+
+# %% ../nbs/17_optimize.ipynb #10819b09
+REACTIVE_ALERTS = {  # SMARTS of groups that are reactive, unstable or toxic in a drug candidate
+    'acyl halide': '[CX3](=O)[F,Cl,Br,I]', 'sulfonyl halide': '[SX4](=O)(=O)[F,Cl,Br,I]', 'iso(thio)cyanate': 'N=C=[O,S]',
+    'peroxide': '[OX2][OX2]', 'azide': '[NX2]=[NX2+]=[NX1-]', 'diazo': '[CX3]=[NX2+]=[NX1-]', 'anhydride': '[CX3](=O)[OX2][CX3](=O)',
+    'aldehyde': '[CX3H1](=O)[#6]', 'thiol': '[SX2H1]', 'acyclic triple N': 'N#N', 'polyhalogenated methyl': '[CX4]([F,Cl,Br,I])([F,Cl,Br,I])[Cl,Br,I]',
+}
+
+class MedchemFilter:
+    "Whether molecules pass medicinal-chemistry filters: allowed elements, a heavy-atom range, no reactive group, no match in RDKit filter catalogues."
+    def __init__(self,
+                 elements:tuple=DRUG_ELEMENTS, # Allowed elements
+                 min_atoms:int=10, # Fewest heavy atoms
+                 max_atoms:int=60, # Most heavy atoms
+                 alerts:dict|None=None, # Name -> SMARTS of forbidden groups (default `REACTIVE_ALERTS`)
+                 catalogs:tuple=(), # RDKit `FilterCatalogs` names also applied, e.g. ('PAINS', 'BRENK')
+                ):
+        self.elements, self.min_atoms, self.max_atoms, self.catalogs = frozenset(elements), min_atoms, max_atoms, tuple(catalogs)
+        self.alerts = dict(REACTIVE_ALERTS if alerts is None else alerts)
+        self._patterns = None
+
+    def __getstate__(self): return {**self.__dict__, '_patterns': None}  # compiled patterns are rebuilt in each process
+
+    def _compiled(self):
+        if self._patterns is None:
+            from rdkit import Chem
+            from rdkit.Chem.FilterCatalog import FilterCatalog, FilterCatalogParams
+            pats = {n: Chem.MolFromSmarts(s) for n, s in self.alerts.items()}
+            bad = [n for n, p in pats.items() if p is None]
+            if bad: raise ValueError(f"MedchemFilter: invalid SMARTS for {bad}.")
+            params = FilterCatalogParams()
+            for c in self.catalogs: params.AddCatalog(getattr(FilterCatalogParams.FilterCatalogs, c))
+            self._patterns = (pats, FilterCatalog(params) if self.catalogs else None)
+        return self._patterns
+
+    def reasons(self,
+                smiles:str, # A SMILES string
+               ) -> list[str]:
+        "Why a molecule fails (an empty list if it passes)."
+        from rdkit import Chem
+        mol = Chem.MolFromSmiles(smiles) if smiles else None
+        if mol is None: return ['invalid']
+        pats, catalog = self._compiled()
+        out = sorted({f'element {a.GetSymbol()}' for a in mol.GetAtoms() if a.GetSymbol() not in self.elements})
+        n = mol.GetNumHeavyAtoms()
+        if not self.min_atoms <= n <= self.max_atoms: out.append(f'{n} heavy atoms')
+        out += [name for name, p in pats.items() if mol.HasSubstructMatch(p)]
+        if catalog is not None: out += [e.GetDescription() for e in catalog.GetMatches(mol)]
+        return out
+
+    def __call__(self,
+                 smiles:list[str], # SMILES strings
+                ) -> list[bool]:
+        "Whether each molecule passes."
+        return [not self.reasons(s) for s in smiles]
+
+class Filtered:
+    "A scorer whose score is 0 for molecules that fail a `MedchemFilter` (picklable, so it runs on process pools)."
+    def __init__(self,
+                 scorer, # The objective: list of SMILES -> list of floats
+                 filter:MedchemFilter|None=None, # The filter (default: `MedchemFilter()`)
+                ): self.scorer, self.filter = scorer, filter or MedchemFilter()
+    def __call__(self, smiles:list[str]) -> list[float]:
+        ok = self.filter(smiles)
+        keep = [s for s, k in zip(smiles, ok) if k]
+        scores = iter(self.scorer(keep) if keep else [])
+        return [float(next(scores)) if k else 0.0 for k in ok]
+
+# %% ../nbs/17_optimize.ipynb #41d9092e
+def _model_rows(env:Environment) -> pd.DataFrame:
+    "The log rows of the model's own samples (not replays), with validity and size."
+    from mrl.callbacks.log import replay_sources
+    from mrl.chem import canonicalize, descriptors, murcko_scaffolds
+    df = env.log.df
+    df = df[~df['source'].isin(replay_sources(env))].copy()
+    df['canonical'] = canonicalize(df['smiles'].tolist())
+    df['valid'] = df['canonical'].notna() & (df['smiles'] != '')
+    ok = df['valid'].to_numpy()
+    df['heavy_atoms'] = np.nan; df['scaffold'] = None
+    if ok.any():
+        df.loc[ok, 'heavy_atoms'] = descriptors(df.loc[ok, 'canonical'].tolist(), names=['heavy_atoms'])['heavy_atoms'].to_numpy()
+        df.loc[ok, 'scaffold'] = murcko_scaffolds(df.loc[ok, 'canonical'].tolist())
+    return df
+
+def run_summary(
+    env:Environment, # A finished (or interrupted) run
+    first:int=5, # Batches counted as the start
+    last:int=5, # Batches counted as the end
+) -> pd.DataFrame:
+    "The model's own samples, first batches against last: validity, uniqueness, mean score of the valid ones, size and scaffolds."
+    df = _model_rows(env)
+    batches = sorted(df['batch'].unique())
+    rows = {}
+    for label, chosen in (('first', batches[:first]), ('last', batches[-last:])):
+        part = df[df['batch'].isin(chosen)]
+        v = part[part['valid']]
+        rows[label] = {'batches': f"{chosen[0]}-{chosen[-1]}" if chosen else '', 'samples': len(part),
+                       'valid': len(v) / len(part) if len(part) else np.nan,
+                       'unique': v['canonical'].nunique() / len(v) if len(v) else np.nan,
+                       'score': v['reward'].mean() if len(v) else np.nan,
+                       'top10': v.drop_duplicates('canonical')['reward'].nlargest(10).mean() if len(v) else np.nan,
+                       'heavy_atoms': v['heavy_atoms'].mean() if len(v) else np.nan,
+                       'scaffolds': v['scaffold'].nunique() if len(v) else 0}
+    return pd.DataFrame.from_dict(rows, orient='index')
+
+def plot_run(
+    env:Environment, # A finished (or interrupted) run
+    title:str='', # The figure title (e.g. the objective and run directory)
+):
+    "The run over its batches, from the model's own samples: score of the valid ones (mean and interquartile band), best and top-10 so far, validity, uniqueness, size, scaffolds and the loss."
+    import matplotlib.pyplot as plt
+    df = _model_rows(env)
+    v = df[df['valid']]
+    g, gv = df.groupby('batch'), v.groupby('batch')
+    batches = np.array(sorted(df['batch'].unique()))
+    best = v.sort_values('batch').groupby('batch')['reward'].max().cummax()
+    seen, top10 = {}, []
+    for b, part in v.groupby('batch'):
+        for s, r in zip(part['canonical'], part['reward']): seen[s] = max(r, seen.get(s, -np.inf))
+        top10.append((b, np.mean(sorted(seen.values())[-10:])))
+    panels = [('score of valid samples', None), ('best and top-10 so far', None), ('valid', g['valid'].mean()),
+              ('unique (of valid)', gv['canonical'].nunique() / gv.size()), ('heavy atoms (valid)', None),
+              ('scaffolds per batch', gv['scaffold'].nunique())]
+    m = env.log.metrics
+    loss_col = next((c for c in m.columns if c == 'loss'), None)
+    if loss_col: panels.append(('loss', m.set_index('batch')[loss_col]))
+    fig, axs = plt.subplots(2, 4, figsize=(16, 6.2))
+    for ax, (name, series) in zip(axs.flat, panels):
+        ax.set_title(name); ax.set_xlabel('batch')
+        if name == 'score of valid samples' and len(v):
+            q = gv['reward'].quantile([0.25, 0.5, 0.75]).unstack()
+            ax.fill_between(q.index, q[0.25], q[0.75], alpha=0.25, label='middle half')
+            ax.plot(gv['reward'].mean(), label='mean'); ax.legend(fontsize=8)
+        elif name == 'best and top-10 so far' and len(v):
+            ax.plot(best, label='best'); ax.plot(*zip(*top10), label='top-10 mean'); ax.legend(fontsize=8)
+        elif name == 'heavy atoms (valid)' and len(v):
+            q = gv['heavy_atoms'].quantile([0.25, 0.75]).unstack()
+            ax.fill_between(q.index, q[0.25], q[0.75], alpha=0.25); ax.plot(gv['heavy_atoms'].mean())
+        elif series is not None and len(series): ax.plot(series)
+    for ax in list(axs.flat)[len(panels):]: ax.axis('off')
+    fig.suptitle(title or 'RL run: the model\'s own samples', fontsize=13)
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/17_optimize.ipynb #57f5955e
 def build_environment(
@@ -126,38 +282,76 @@ def build_environment(
 ) -> Environment:
     "The REINVENT-style environment of `optimize`: augmented likelihood, replay, diversity filter, checkpoints."
     from mrl.callbacks.log import Log
-    agent = Agent(copy.deepcopy(prior), prior=prior, lr=config.lr)
+    agent = Agent(copy.deepcopy(prior), lr=config.lr)  # trains a copy; keeps a frozen copy of the prior; `prior` is untouched
     samplers = [ModelSampler(1 - config.replay)] + ([LogSampler(config.replay, pool_size=config.replay_pool)] if config.replay > 0 else [])
     cbs = [Checkpoint(Path(config.out)/'checkpoint', every=config.checkpoint_every)]
     if config.diversity_bucket > 0:
         cbs.append(DiversityFilter(bucket_size=config.diversity_bucket, min_score=config.diversity_min_score))
-    reward = Reward(get_objective(config.objective), name=config.objective, executor=executor)
+    objective = get_objective(config.objective)
+    if config.medchem_filters: objective = Filtered(objective)
+    reward = Reward(objective, name=config.objective, executor=executor)
     return Environment(agent, samplers=samplers, rewards=[reward], losses=[AugmentedLikelihood(config.sigma)],
                        cbs=cbs, log=Log(reference_smiles=reference_smiles))
+
+def _check_run_dir(out:Path, config:OptimizeConfig, resume:bool, overwrite:bool):
+    "Refuse to clobber: an existing run directory needs `resume` (with the same settings) or `overwrite`."
+    if out.exists() and not out.is_dir(): raise NotADirectoryError(f"out {str(out)!r} is a file; choose a directory.")
+    if resume and overwrite: raise ValueError("resume and overwrite exclude each other: continue the run, or replace it.")
+    used = out.is_dir() and any(out.iterdir())
+    if resume:
+        if not (out/'config.toml').is_file() or not (out/'checkpoint').exists():
+            raise FileNotFoundError(f"nothing to resume in {str(out)!r} (no config.toml and checkpoint); run without --resume to start it.")
+        saved = OptimizeConfig.from_toml(out/'config.toml')
+        changed = {k: (getattr(saved, k), v) for k, v in dataclasses.asdict(config).items()
+                   if getattr(saved, k) != v and k not in ('batches', 'workers', 'checkpoint_every')}
+        if changed:
+            what = ', '.join(f"{k}: {a!r} in the run, {b!r} now" for k, (a, b) in changed.items())
+            raise ValueError(f"cannot resume {str(out)!r} with changed settings ({what}); use the run's own settings "
+                             "(its config.toml), or start a new run with another --out.")
+    elif used:
+        if not overwrite:
+            raise FileExistsError(f"{str(out)!r} already holds files; pass --resume to continue that run, --overwrite to replace it, "
+                                  "or choose another --out.")
+        if not (out/'config.toml').is_file():
+            raise FileExistsError(f"{str(out)!r} is not an mrl run directory (no config.toml); --overwrite only replaces runs. Choose another --out.")
+        shutil.rmtree(out)
+    try: out.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise ValueError(f"cannot create the run directory {str(out)!r}: {e.strerror}.") from None
+    if not os.access(out, os.W_OK): raise ValueError(f"the run directory {str(out)!r} is not writable; choose another --out.")
 
 def optimize(
     config:OptimizeConfig|None=None, # The run's settings (default: `OptimizeConfig()`)
     prior:GenerativeModel|None=None, # A prior model object (overrides `config.prior`)
-    resume:bool=False, # Continue the run checkpointed in `config.out` instead of starting afresh
+    resume:bool=False, # Continue the run in `config.out` (same settings) up to `config.batches` batches in all
+    overwrite:bool=False, # Replace the run in `config.out` if there is one
     progress:bool=True, # Show progress bars
 ) -> Environment:
     "Run REINVENT-style RL on `config.objective` and write the run directory; returns the environment."
     config = config or OptimizeConfig()
-    get_objective(config.objective)  # an unknown objective fails here, before any training
-    reference = None
-    if prior is None:
-        if config.prior: prior = GenerativeModel.load(config.prior)
-        else: prior, reference = default_prior(progress=progress), nci_training_smiles()
-    out = Path(config.out); out.mkdir(parents=True, exist_ok=True)
-    (out/'config.toml').write_text(config.to_toml())
+    out = Path(config.out)
+    _check_run_dir(out, config, resume, overwrite)
+    if prior is None: prior = load_prior(config.prior)
+    tmp = out/'config.toml.tmp'; tmp.write_text(config.to_toml()); os.replace(tmp, out/'config.toml')
     set_seed(config.seed)
     executor = ProcessPoolExecutor(config.workers) if config.workers > 1 else None
+    env = build_environment(config, prior, None, executor)
     try:
-        env = build_environment(config, prior, reference, executor)
-        env.fit(bs=config.batch_size, sl=config.max_len, iters=config.batches, progress=progress,
-                resume=out/'checkpoint' if resume else None)
-    finally:
-        if executor is not None: executor.shutdown()
-    env.log.save(out)
-    env.agent.model.save(out/'model')
+        if resume: env.load_checkpoint(out/'checkpoint')
+        env.fit(bs=config.batch_size, sl=config.max_len, iters=max(0, config.batches - env.iteration), progress=progress)
+    finally:  # also when Ctrl-C or SIGTERM ended the run: everything logged so far is written
+        if executor is not None: executor.shutdown(cancel_futures=True)
+        save_run(env, config)
     return env
+
+def save_run(
+    env:Environment, # The run
+    config:OptimizeConfig, # Its settings
+):
+    "Write the run directory's results: samples, metrics, top molecules, the report figure and the trained model."
+    import matplotlib.pyplot as plt
+    out = Path(config.out)
+    env.log.save(out)
+    if len(env.log.df):
+        fig = plot_run(env, title=f"{config.objective}: {out.name} ({env.iteration} batches of {config.batch_size})")
+        fig.savefig(out/'metrics.png', dpi=90); plt.close(fig)
+    env.agent.model.save(out/'model')
