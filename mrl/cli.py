@@ -31,17 +31,22 @@ def score_command(args:argparse.Namespace) -> int:
     names = args.descriptors.split(',') if args.descriptors else list(DESCRIPTORS)
     if args.sort_by not in names: names.append(args.sort_by)
     smiles = list(df['smiles'])
+    if args.max_chars < 1: raise ValueError(f"--max-chars must be at least 1, got {args.max_chars}.")
+    too_long = [len(s) > args.max_chars for s in smiles]  # bounded before any RDKit work: a huge SMILES cannot eat the machine
+    parsed = ['' if t else s for s, t in zip(smiles, too_long)]
     print(f"scoring {len(smiles):,} molecules from {df.attrs.get('source', args.input)} ({', '.join(names)})")
     if args.workers > 1:
-        with ProcessPoolExecutor(args.workers) as ex: table = descriptors(smiles, names=names, executor=ex)
-    else: table = descriptors(smiles, names=names)
+        with ProcessPoolExecutor(args.workers) as ex: table = descriptors(parsed, names=names, executor=ex)
+    else: table = descriptors(parsed, names=names)
     table.insert(0, 'smiles', smiles)
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out/'scores.csv', index=False)
     n_invalid = int(table[names].isna().all(axis=1).sum())
     top = table.dropna(subset=[args.sort_by]).sort_values(args.sort_by, ascending=False).head(args.top)
     mol_grid(list(top['smiles']), legends=[f"{args.sort_by} {v:.3f}" for v in top[args.sort_by]], n_cols=4).save(out/'top.png')
-    print(f"{len(smiles) - n_invalid:,} valid, {n_invalid:,} invalid")
+    n_long = sum(too_long)
+    print(f"{len(smiles) - n_invalid:,} valid, {n_invalid - n_long:,} invalid"
+          + (f", {n_long:,} longer than {args.max_chars} characters (not parsed; raise --max-chars to score them)" if n_long else ''))
     print(table[names].describe().loc[['mean', 'std', 'min', 'max']].round(3).to_string())
     print(f"\nbest by {args.sort_by}:\n" + top[['smiles', args.sort_by]].head(5).to_string(index=False))
     print(f"\nwrote {out/'scores.csv'} and {out/'top.png'}")
@@ -57,6 +62,7 @@ def _add_score(sub):
     p.add_argument('--sort-by', default='qed', choices=list(DESCRIPTORS), help='descriptor that ranks the top molecules (default: qed)')
     p.add_argument('--top', type=int, default=24, help='molecules in the grid (default: 24)')
     p.add_argument('--workers', type=int, default=2, help='processes to use (default: 2)')
+    p.add_argument('--max-chars', type=int, default=300, help='longer SMILES are counted and skipped before any RDKit work (default: 300)')
     p.set_defaults(func=score_command)
 
 # %% ../nbs/30_cli.ipynb #54e60787
