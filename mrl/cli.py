@@ -19,7 +19,7 @@ import dataclasses
 from . import __version__
 from .chem import DESCRIPTORS, descriptors, mol_grid
 from .core import set_seed
-from .data import load_moses, load_nci, read_smiles
+from .data import load_nci, read_smiles
 
 # %% auto #0
 __all__ = ['score_command', 'optimize_command', 'pretrain_command', 'sample_command', 'build_parser', 'main']

@@ -13,13 +13,12 @@ import os
 import shutil
 import tomllib
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import tomli_w
-import torch
 
 from .agent import Agent
 from .callbacks.loss import AugmentedLikelihood
@@ -243,7 +242,6 @@ def plot_run(
     df = _model_rows(env)
     v = df[df['valid']]
     g, gv = df.groupby('batch'), v.groupby('batch')
-    batches = np.array(sorted(df['batch'].unique()))
     best = v.sort_values('batch').groupby('batch')['reward'].max().cummax()
     seen, top10 = {}, []
     for b, part in v.groupby('batch'):

@@ -11,7 +11,6 @@ import json
 import os
 import platform
 import shutil
-import time
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
