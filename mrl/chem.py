@@ -499,17 +499,27 @@ def mol_grid(
     size:tuple[int, int]=(250, 200), # Size of each cell in pixels (width, height)
     fmt:str='{:.3g}', # Format for numeric legends
     max_mols:int=100, # Draw at most this many (the first ones)
+    max_atoms:int=150, # Molecules with more heavy atoms are not drawn: their cell says how large they are
 ) -> PIL.Image.Image:
-    "A grid image (PIL) of the molecules, with legends; invalid entries become cells labelled `invalid`."
+    "A grid image (PIL) of the molecules, with legends; invalid entries become cells labelled `invalid`, molecules over `max_atoms` heavy atoms cells labelled `too large` (counted in `img.info['too_large']`)."
+    if not isinstance(max_atoms, int) or max_atoms < 1: raise ValueError(f"mol_grid: max_atoms must be a positive whole number, got {max_atoms!r}.")
     items = _check_list(mols_or_smiles, 'mol_grid')[:max_mols]
     if legends is not None:
         legends = list(legends)
         if len(legends) < len(items): raise ValueError(f"Got {len(legends)} legends for {len(items)} molecules.")
-    mols, labels = [], []
+    mols, labels, too_large = [], [], 0
     for i, x in enumerate(items):
-        mol = _quietly(to_mol, None, x)
         label = '' if legends is None else legends[i]
         if isinstance(label, (int, float, np.integer, np.floating)) and not isinstance(label, bool): label = fmt.format(label)
+        # a string far longer than any drawable molecule is not even parsed (a 32,000-atom chain took 24 GB to draw)
+        mol = None if isinstance(x, str) and len(x) > 10 * max_atoms else _quietly(to_mol, None, x)
+        n = mol.GetNumHeavyAtoms() if mol is not None else (len(x) if isinstance(x, str) and len(x) > 10 * max_atoms else 0)
+        if n > max_atoms:
+            too_large += 1
+            mols.append(Chem.Mol())
+            what = f'{n} heavy atoms' if mol is not None else f'{n} characters'
+            labels.append(f'too large to draw ({what})' + (f' ({label})' if label not in ('', None) else ''))
+            continue
         mols.append(mol if mol is not None else Chem.Mol())
         labels.append(str(label) if mol is not None else ('invalid' + (f' ({label})' if label not in ('', None) else '')))
     if not mols: raise ValueError("mol_grid needs at least one molecule.")
@@ -521,6 +531,7 @@ def mol_grid(
     img = PIL.Image.open(io.BytesIO(drawer.GetDrawingText())).convert('RGB')
     bad = [i for i, m in enumerate(mols) if m.GetNumAtoms() == 0]
     if bad: _label_invalid_cells(img, bad, items, labels, n_cols, w, h)
+    img.info['too_large'] = too_large
     return img
 
 def _label_invalid_cells(img, idxs:list, items:list, labels:list, n_cols:int, w:int, h:int):
