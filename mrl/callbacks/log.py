@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -39,6 +40,69 @@ def _per_sample_column(value, n:int) -> np.ndarray|None:
 def _as_float(x) -> float:
     return float(x.detach().float().mean()) if isinstance(x, torch.Tensor) else float(x)
 
+# %% ../../nbs/12_log.ipynb #6dfcb001
+class _CsvTable:
+    "Rows appended batch by batch to a CSV file, each batch written and flushed at once; new columns widen the file (it is rewritten); `restore` goes back to a saved state."
+    def __init__(self, file:Path, text:Sequence[str]=()):
+        self.file, self.text = Path(file), tuple(text)  # `text`: the string columns; every other column is numeric
+        self.columns: list[str] = []
+        self.rows = self.size = 0  # rows and bytes written so far
+
+    @staticmethod
+    def _csv(df:pd.DataFrame, header:bool) -> bytes: return df.to_csv(index=False, header=header, lineterminator='\n').encode()
+
+    def append(self, df:pd.DataFrame):
+        "Append the rows of `df` (columns the file lacks are added to it)."
+        new = [c for c in df.columns if c not in self.columns]
+        if new and self.size: self._rewrite(self.read().reindex(columns=self.columns + new))
+        elif new: self.columns = self.columns + new
+        data = self._csv(df.reindex(columns=self.columns), header=not self.size)
+        if not self.size: self.file.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.file, 'ab' if self.size else 'wb') as f: f.write(data)
+        self.rows, self.size = self.rows + len(df), self.size + len(data)
+
+    def _rewrite(self, df:pd.DataFrame):
+        data, tmp = self._csv(df, header=True), self.file.with_name(self.file.name + '.tmp')
+        tmp.write_bytes(data); os.replace(tmp, self.file)
+        self.columns, self.rows, self.size = list(df.columns), len(df), len(data)
+
+    def read(self) -> pd.DataFrame:
+        "The rows written so far (empty strings stay strings in the text columns, and are missing values elsewhere)."
+        if not self.size: return pd.DataFrame(columns=self.columns)
+        return _read_csv(self.file, self.text)
+
+    def state(self) -> dict:
+        "What `restore` needs, after making sure the rows written so far are on disk."
+        if self.size:
+            with open(self.file, 'rb') as f: os.fsync(f.fileno())
+        return {'columns': list(self.columns), 'rows': self.rows, 'size': self.size}
+
+    def restore(self, state:dict):
+        "Cut the file back to the rows it had when `state` was taken (rows written after a checkpoint are dropped)."
+        columns, rows, size = list(state['columns']), int(state['rows']), int(state['size'])
+        self.columns, self.rows, self.size = columns, rows, size
+        where = f"Cannot resume the log: {str(self.file)!r}"
+        if not self.file.is_file():
+            if size: raise FileNotFoundError(f"{where} is missing; the checkpoint counts {rows} rows in it.")
+            return
+        if not size: os.truncate(self.file, 0); return
+        header = self._csv(pd.DataFrame(columns=columns), header=True)
+        with open(self.file, 'rb') as f: head = f.read(len(header))
+        if head == header:  # the usual case: cut off what was appended after the checkpoint
+            if self.file.stat().st_size < size: raise ValueError(f"{where} is shorter than when the checkpoint was written; it was truncated or replaced.")
+            os.truncate(self.file, size); return
+        try: df = _read_csv(self.file, self.text)  # columns were added after the checkpoint: rewrite the file as it was
+        except Exception as e: raise ValueError(f"{where} cannot be read ({type(e).__name__}).") from None
+        if len(df) < rows or not set(columns) <= set(df.columns):
+            raise ValueError(f"{where} holds {len(df)} rows and columns {list(df.columns)}, where the checkpoint counts {rows} rows of {columns}; it was changed since.")
+        self._rewrite(df.iloc[:rows][columns])
+
+def _read_csv(file:Path, text:Sequence[str]) -> pd.DataFrame:
+    columns = pd.read_csv(file, nrows=0).columns
+    return pd.read_csv(file, keep_default_na=False, na_values={c: [''] for c in columns if c not in text},
+                       dtype={c: str for c in columns if c in text}, float_precision='round_trip')
+
+
 # %% ../../nbs/12_log.ipynb #7f8a5a1d
 def replay_sources(
     environment, # An `Environment` (anything with `callbacks`); without callbacks there are no replay sources
@@ -61,15 +125,19 @@ class Log(Callback):
                  show:Sequence[str]=(*_LEAD, 'top10', 'diversity'), # Metrics shown live in the progress bar
                  diversity_every:int=1, # Compute internal diversity every this many batches (it costs O(n²) similarities)
                  name:str='log', # Callback name (`env.log`)
+                 path:str|Path|None=None, # A directory: every batch's samples and metrics are appended to `samples.csv` and `metrics.csv` there as the run goes, and memory holds only the batch in progress; `None`: everything is kept in memory
                 ):
         super().__init__(name=name, order=100)
         self.reference = None if reference_smiles is None else {s for s in canonicalize(list(reference_smiles)) if s}
         self.show, self.diversity_every = list(show), diversity_every
+        self.path = None if path is None else Path(path)
+        self._tables = None if path is None else {'samples': _CsvTable(self.path/'samples.csv', text=('smiles', 'source')),
+                                                  'metrics': _CsvTable(self.path/'metrics.csv')}
         self.records: list[pd.DataFrame] = []
         self.metric_rows: list[dict] = []
         self.metric_names: list[str] = []
         self._current: dict = {}
-        self._sampled, self._batch_rewards, self._df_cache = None, None, None
+        self._sampled, self._batch_rewards, self._df_cache, self._pending, self._resumed = None, None, None, None, False
 
     def add_metric(self,
                    name:str, # A new per-batch metric
@@ -86,6 +154,15 @@ class Log(Callback):
         self._current[name] = _as_float(value)
 
 # %% ../../nbs/12_log.ipynb #d8af3199
+@patch
+def before_train(self:Log):
+    "With a `path`: create the directory, and refuse to write over the samples of another run."
+    if self._tables is None: return
+    self.path.mkdir(parents=True, exist_ok=True)
+    if self._resumed or any(t.size for t in self._tables.values()): return  # continuing this log's own files
+    used = [t.file for t in self._tables.values() if t.file.is_file() and t.file.stat().st_size]
+    if used: raise FileExistsError(f"Log: {str(used[0])!r} already holds the samples of another run; resume that run from its checkpoint, or log to another path.")
+
 @patch
 def before_batch(self:Log):
     "Start the metrics row of a new batch."
@@ -111,7 +188,8 @@ def after_compute_reward(self:Log):
         if key in _NOT_SCORES or key in cols: continue
         col = _per_sample_column(value, n)
         if col is not None: cols[key] = col
-    self.records.append(pd.DataFrame(cols))
+    if self._tables is None: self.records.append(pd.DataFrame(cols))
+    else: self._pending = pd.DataFrame(cols)  # written with the batch's metrics in `after_batch`
     self._df_cache = None
     self._batch_rewards = rewards
 
@@ -172,7 +250,11 @@ def after_batch(self:Log):
     if isinstance(loss, torch.Tensor) and loss.ndim == 0: row['loss'] = float(loss.detach())
     for key, value in bs.items():
         if key.startswith('loss_'): row[key] = _as_float(value)
-    self.metric_rows.append(row)
+    if self._tables is None: self.metric_rows.append(row)
+    else:  # the batch is complete: append its samples and metrics to the files; keep only the latest row in memory
+        if self._pending is not None: self._tables['samples'].append(self._pending)
+        self._tables['metrics'].append(pd.DataFrame([row]))
+        self._pending, self._df_cache, self.metric_rows = None, None, [row]
     self._update_progress(row)
 
 @patch
@@ -185,15 +267,17 @@ def _update_progress(self:Log, row:dict):
 # %% ../../nbs/12_log.ipynb #fa7bf3a3
 @patch(as_prop=True)
 def df(self:Log) -> pd.DataFrame:
-    "Every recorded sample: batch, smiles (as sampled), source, raw reward and each score column."
+    "Every recorded sample: batch, smiles (as sampled), source, raw reward and each score column (with a `path`: read from `samples.csv`, complete batches only)."
     if self._df_cache is None:
-        self._df_cache = (pd.concat(self.records, ignore_index=True) if self.records
-                          else pd.DataFrame(columns=['batch', 'smiles', 'source', 'reward']))
+        if self._tables is not None and self._tables['samples'].size: self._df_cache = self._tables['samples'].read()
+        elif self.records: self._df_cache = pd.concat(self.records, ignore_index=True)
+        else: self._df_cache = pd.DataFrame(columns=['batch', 'smiles', 'source', 'reward'])
     return self._df_cache
 
 @patch(as_prop=True)
 def metrics(self:Log) -> pd.DataFrame:
-    "One row of metrics per batch."
+    "One row of metrics per batch (with a `path`: read from `metrics.csv`)."
+    if self._tables is not None: return self._tables['metrics'].read()
     return pd.DataFrame(self.metric_rows)
 
 @patch
@@ -271,8 +355,11 @@ def plot_metrics(self:Log,
 @patch
 def timings(self:Log) -> pd.DataFrame:
     "Seconds spent per callback and event over the run (total and per call), slowest first."
-    rows = [{'callback': cb.name, 'event': ev, 'calls': len(ts), 'total_s': float(np.sum(ts)), 'mean_s': float(np.mean(ts))}
-            for cb in self.environment.callbacks for ev, ts in cb.event_timelog.items()]
+    rows = []
+    for cb in self.environment.callbacks:
+        for ev, ts in cb.event_timelog.items():  # an environment keeps only recent times, with the count and total of all
+            calls, total = getattr(ts, 'calls', len(ts)), getattr(ts, 'total', float(np.sum(ts)))
+            if calls: rows.append({'callback': cb.name, 'event': ev, 'calls': calls, 'total_s': float(total), 'mean_s': float(total) / calls})
     return pd.DataFrame(rows).sort_values('total_s', ascending=False, ignore_index=True) if rows else pd.DataFrame(rows)
 
 @patch
@@ -280,10 +367,11 @@ def save(self:Log,
           path:str|Path, # The run directory (created if needed)
           top_k:int=100, # How many top molecules to write to `top.csv`
          ) -> Path:
-    "Write `samples.csv` (all samples), `metrics.csv`, `top.csv`, `metrics.png` and `top.png` into `path`."
+    "Write `samples.csv` (all samples), `metrics.csv`, `top.csv`, `metrics.png` and `top.png` into `path` (a log with that `path` has written the first two already)."
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    self.df.to_csv(path/'samples.csv', index=False)
-    self.metrics.to_csv(path/'metrics.csv', index=False)
+    own = self._tables is not None and path.resolve() == self.path.resolve()
+    if not (own and self._tables['samples'].size): self.df.to_csv(path/'samples.csv', index=False)
+    if not (own and self._tables['metrics'].size): self.metrics.to_csv(path/'metrics.csv', index=False)
     top = self.top(top_k)
     top.to_csv(path/'top.csv', index=False)
     fig = self.plot_metrics(smooth=5)
@@ -293,7 +381,10 @@ def save(self:Log,
 
 @patch
 def state_dict(self:Log) -> dict:
-    "The samples and metrics recorded so far, as plain lists and dicts (a checkpoint loads it with `weights_only=True`)."
+    "As plain lists and dicts (a checkpoint loads it with `weights_only=True`): the samples and metrics recorded so far, or with a `path` only how far its files go (bounded: not the samples)."
+    if self._tables is not None:
+        return {'files': {k: t.state() for k, t in self._tables.items()}, 'metric_rows': [dict(r) for r in self.metric_rows],
+                'metric_names': list(self.metric_names)}
     return {'records': [{c: df[c].tolist() for c in df.columns} for df in self.records],
             'metric_rows': [dict(r) for r in self.metric_rows], 'metric_names': list(self.metric_names)}
 
@@ -301,8 +392,14 @@ def state_dict(self:Log) -> dict:
 def load_state_dict(self:Log,
                     state:dict, # From `state_dict`
                    ):
-    "Restore what `state_dict` saved."
-    self.records = [pd.DataFrame(r) for r in state['records']]
+    "Restore what `state_dict` saved; with a `path`, its files are cut back to the rows they had then."
+    if ('files' in state) != (self._tables is not None):
+        kept = "in files (Log(path=...))" if 'files' in state else "in memory (Log() without a path)"
+        raise ValueError(f"The saved log kept its samples {kept}; build the log the same way to resume it.")
+    if self._tables is not None:
+        for k, t in self._tables.items(): t.restore(state['files'][k])
+        self._resumed = True
+    else: self.records = [pd.DataFrame(r) for r in state['records']]
     self.metric_rows = [dict(r) for r in state['metric_rows']]
     self.metric_names = list(state['metric_names'])
-    self._df_cache = None
+    self._df_cache = self._pending = None
