@@ -10,6 +10,7 @@ import random
 import signal
 import sys
 import threading
+from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
 
@@ -24,10 +25,37 @@ from .callbacks.core import BatchState, Callback, Events, to_plain, _load_plain,
 from .callbacks.log import Log
 
 # %% auto #0
-__all__ = ['Environment', 'Checkpoint']
+__all__ = ['RecentTimes', 'Environment', 'Checkpoint']
 
 # %% ../nbs/13_environment.ipynb #da54c9dc
 _EVENTS = Events()
+
+class RecentTimes(list):
+    "The times of one event of a callback: the most recent `keep` to `2 * keep` of them (for `plot_time`), with the count (`calls`) and sum (`total`) of all of them, so a long run's timing log stays bounded."
+    def __init__(self,
+                 times:Iterable[float]=(), # Times recorded so far
+                 keep:int=1000, # Recent times kept (between `keep` and `2 * keep` are held at any moment)
+                 calls:int|None=None, # Calls counted so far (default: `len(times)`)
+                 total:float|None=None, # Seconds counted so far (default: `sum(times)`)
+                ):
+        times = list(times)
+        super().__init__(times[-keep:])
+        self.keep = keep
+        self.calls = len(times) if calls is None else calls
+        self.total = float(sum(times)) if total is None else total
+
+    def append(self, t:float):
+        "Record one more time; the oldest are dropped once `2 * keep` are held."
+        super().append(t)
+        self.calls += 1; self.total += t
+        if len(self) > 2 * self.keep: del self[:-self.keep]
+
+    def __reduce__(self): return (type(self), (list(self), self.keep, self.calls, self.total))
+
+def _bounded_timelog(timelog:dict) -> defaultdict:
+    "A callback's `event_timelog` with a `RecentTimes` per event."
+    if isinstance(timelog, defaultdict) and timelog.default_factory is RecentTimes: return timelog
+    return defaultdict(RecentTimes, {k: v if isinstance(v, RecentTimes) else RecentTimes(v) for k, v in timelog.items()})
 
 class Environment:
     "The RL training loop: an `Agent` plus callbacks, run through the events of every batch in a fixed order."
@@ -57,11 +85,12 @@ class Environment:
     def register(self,
                  cb:Callback, # A callback with a name no other callback of this environment has
                 ):
-        "Add a callback; it becomes reachable as `env.<name>`. The first buffer registered (any way) becomes `env.buffer`."
+        "Add a callback; it becomes reachable as `env.<name>`. The first buffer registered (any way) becomes `env.buffer`. Its `event_timelog` keeps recent times and the count and total of all (`RecentTimes`)."
         if not isinstance(cb, Callback): raise TypeError(f"{cb!r} is not a Callback.")
         if any(c.name == cb.name for c in self._callbacks):
             raise ValueError(f"A callback named {cb.name!r} is already registered; give each callback a unique name.")
         cb.environment = self
+        cb.event_timelog = _bounded_timelog(cb.event_timelog)  # a long run's timings must not grow without bound
         self._callbacks.append(cb)
         if self.__dict__.get('buffer') is None and callable(getattr(cb, 'needs_refill', None)): self.buffer = cb
 
