@@ -16,11 +16,13 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+
 from .chem import MolLike, canonicalize
 from .callbacks.reward import ReverseSigmoid
 
 # %% auto #0
-__all__ = ['vina_transform', 'ExternalScorer', 'Docking', 'docking_drd2']
+__all__ = ['DOCKING_HINT', 'vina_transform', 'ExternalScorer', 'Docking', 'docking_drd2', 'DockingObjective']
 
 # %% ../nbs/23_external.ipynb #9905c1e4
 def _tool_env(extra:dict|None=None) -> dict:
@@ -102,6 +104,8 @@ def _parse_scores(text:str, n:int, who:str) -> list[float]:
     return scores
 
 # %% ../nbs/23_external.ipynb #994f318c
+DOCKING_HINT = 'pip install -e ".[docking]" (from a clone of mrl), or pip install dockstring==0.3.4 openbabel-wheel==3.1.1.23'
+
 _SMILES_CHARS = re.compile(r"[A-Za-z0-9@+\-\[\]()=#/\\%.:*]+")  # what RDKit writes; no quotes, spaces, $ or backticks for dockstring's shell
 
 def _dock_main():
@@ -128,7 +132,9 @@ class Docking:
                  name:str|None=None, # Used as the default `Reward` name; default `docking_<target>`
                 ):
         try: from dockstring import list_all_target_names
-        except ImportError: raise ImportError("Docking needs dockstring: pip install dockstring==0.3.4 openbabel-wheel==3.1.1.23") from None
+        except ImportError: raise ImportError(f"Docking needs the docking extra, which is not installed: {DOCKING_HINT}") from None
+        if shutil.which('obabel', path=_tool_env()['PATH']) is None:
+            raise ImportError(f"Docking needs Open Babel's obabel program, which was not found: {DOCKING_HINT}")
         targets = list_all_target_names()
         if target not in targets: raise ValueError(f"Unknown dockstring target {target!r}; choose one of {', '.join(sorted(targets)[:8])}, … ({len(targets)} in all).")
         if not isinstance(num_cpus, int) or num_cpus < 1: raise ValueError(f"num_cpus must be a positive integer, got {num_cpus!r}.")
@@ -166,6 +172,24 @@ def docking_drd2(
 ) -> list[float]:
     "Vina docking score against the dopamine D2 receptor (kcal/mol, lower is better): `Docking('DRD2')` with its defaults."
     return Docking('DRD2')(xs)
+
+class DockingObjective:
+    "A docking score as an RL objective: `transform` (default `vina_transform`) of the Vina score, in [0, 1] with higher better; what `mrl.objectives.get('docking_drd2')` gives."
+    def __init__(self,
+                 target:str='DRD2', # A dockstring target name
+                 timeout:float|None=600., # Seconds one molecule may take
+                 transform=vina_transform, # Maps a Vina score (kcal/mol) to a reward; `NaN` (a failure) stays `NaN`
+                ):
+        self.docking, self.transform, self.name = Docking(target, timeout=timeout), transform, f'docking_{target.lower()}'
+
+    def __call__(self,
+                 xs:Sequence[MolLike], # The molecules
+                ) -> list[float]:
+        "The transformed Vina scores of `xs` (one subprocess per molecule)."
+        return [float(v) for v in np.asarray(self.transform(np.asarray(self.docking(xs), dtype=float)), dtype=float)]
+
+    def __repr__(self): return f"DockingObjective({self.docking.target!r}, timeout={self.docking.timeout})"
+
 
 # %% ../nbs/23_external.ipynb #d053bf46
 from rdkit import Chem

@@ -26,10 +26,11 @@ from .chem import (MolLike, to_mol, logp, tpsa, mol_weight, num_hbd, num_hba, nu
                       num_aromatic_rings, num_heavy_atoms, qed, sa_score, penalized_logp, smarts_pattern)
 
 # %% auto #0
-__all__ = ['PROPERTIES', 'FINGERPRINTS', 'ML_ORACLES', 'TASKS', 'PMO_TASKS', 'REFERENCE_MOLECULES', 'Modifier', 'Gaussian',
-           'MinGaussian', 'MaxGaussian', 'ThresholdedLinear', 'Clipped', 'Scorer', 'num_fluorine', 'num_halogens',
-           'bertz_ct', 'Property', 'AtomCount', 'fingerprint', 'Similarity', 'Smarts', 'parse_formula', 'Isomer',
-           'ArithmeticMean', 'GeometricMean', 'ml_model_path', 'MLOracle', 'get', 'ml_oracles_available', 'list_tasks']
+__all__ = ['PROPERTIES', 'FINGERPRINTS', 'ML_ORACLES', 'TASKS', 'PMO_TASKS', 'OTHER_TASKS', 'REFERENCE_MOLECULES', 'Modifier',
+           'Gaussian', 'MinGaussian', 'MaxGaussian', 'ThresholdedLinear', 'Clipped', 'Scorer', 'num_fluorine',
+           'num_halogens', 'bertz_ct', 'Property', 'AtomCount', 'fingerprint', 'Similarity', 'Smarts', 'parse_formula',
+           'Isomer', 'ArithmeticMean', 'GeometricMean', 'ml_model_path', 'MLOracle', 'get', 'ml_oracles_available',
+           'list_tasks']
 
 # %% ../nbs/20_objectives.ipynb #0c4555ed
 def _same_kind(y:np.ndarray, x:Any):
@@ -623,16 +624,25 @@ TASKS:dict[str, Callable[[], Scorer]] = {
 }
 PMO_TASKS = tuple(TASKS)  # the 23 tasks of the PMO benchmark
 
+def _docking_drd2():
+    from mrl.external import DockingObjective  # needs the docking extra; the import error names it
+    return DockingObjective('DRD2')
+
+OTHER_TASKS:dict[str, Callable[[], Callable]] = {  # objectives beyond PMO, each needing an optional extra
+    'docking_drd2': _docking_drd2,  # AutoDock Vina against DRD2, `vina_transform`ed (`pip install -e ".[docking]"`)
+}
+
 # %% ../nbs/20_objectives.ipynb #922f5da0
 def get(
     name:str, # A task name from `TASKS`, e.g. `'celecoxib_rediscovery'` (case-insensitive)
 ) -> Scorer:
-    "A fresh scorer for the named benchmark task, usable directly as a reward."
+    "A fresh scorer for the named task (a PMO task or one of `OTHER_TASKS`), usable directly as a reward. A task whose optional dependency is missing fails here, with one line naming what to install."
     key = name.strip().lower().replace('-', '_').replace(' ', '_')
-    if key not in TASKS:
-        close = difflib.get_close_matches(key, TASKS, n=3)
-        raise ValueError(f"Unknown task {name!r}." + (f" Did you mean {', '.join(close)}?" if close else '') + f" Available: {', '.join(TASKS)}.")
-    return TASKS[key]()
+    tasks = {**TASKS, **OTHER_TASKS}
+    if key not in tasks:
+        close = difflib.get_close_matches(key, tasks, n=3)
+        raise ValueError(f"Unknown task {name!r}." + (f" Did you mean {', '.join(close)}?" if close else '') + f" Available: {', '.join(tasks)}.")
+    return tasks[key]()
 
 def ml_oracles_available() -> bool:
     "Whether the DRD2/GSK3B/JNK3 classifier files (from `molscore`) are installed."
