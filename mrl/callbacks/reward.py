@@ -5,7 +5,9 @@
 # %% ../../nbs/15_rewards.ipynb #b740976d
 from __future__ import annotations
 
+import ctypes
 import math
+import multiprocessing
 import os
 import signal
 import sys
@@ -13,7 +15,7 @@ import threading
 import time
 import warnings
 from collections import Counter, OrderedDict, deque
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from functools import partial
 from typing import Any, Callable, Sequence
@@ -31,7 +33,7 @@ from .log import replay_sources
 
 # %% auto #0
 __all__ = ['PerMolecule', 'Transform', 'Sigmoid', 'ReverseSigmoid', 'DoubleSigmoid', 'Step', 'Clip', 'Normalize', 'Compose',
-           'Aggregate', 'ScoreCache', 'Reward', 'connect_dask', 'NoveltyBonus', 'DiversityFilter']
+           'Aggregate', 'ScoreCache', 'Reward', 'process_pool', 'connect_dask', 'NoveltyBonus', 'DiversityFilter']
 
 # %% ../../nbs/15_rewards.ipynb #ddf367b4
 class PerMolecule:
@@ -672,6 +674,42 @@ def compute_reward(self:Reward):
     bs.rewards = bs.rewards.to(scores.device) + self.weight * scores
     for m in ('invalid', 'failed', 'timeouts', 'lost'): _log_metric(self, f'{self.name}_{m}', getattr(self, f'n_{m}'))
 
+# %% ../../nbs/15_rewards.ipynb #ef259983
+_PDEATHSIG = sys.platform.startswith('linux')  # use prctl(PR_SET_PDEATHSIG) where the kernel has it
+
+def _watch_parent(parent:int, every:float):
+    while os.getppid() == parent: time.sleep(every)
+    os._exit(1)  # the parent is gone: nobody will collect this worker's results
+
+def _end_with_parent(parent:int, method:str, pdeathsig:bool, every:float, initializer, initargs):
+    "Runs first in each worker: die with the parent (kernel signal where possible, a watchdog thread everywhere), then the user's initializer."
+    if pdeathsig:
+        try: ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError): pass
+    ppid = os.getppid()
+    if method != 'forkserver' and ppid != parent: os._exit(1)  # the parent died while this worker started
+    threading.Thread(target=_watch_parent, args=(ppid, every), daemon=True, name='mrl-parent-watch').start()
+    if initializer is not None: initializer(*initargs)
+
+def _worker_pid() -> int: return os.getpid()
+
+def process_pool(
+    workers:int, # Worker processes
+    initializer:Callable|None=None, # Run in each worker when it starts (as for `ProcessPoolExecutor`)
+    initargs:tuple=(), # Its arguments
+    mp_context=None, # A `multiprocessing` context (default: the platform's)
+    check_every:float=0.5, # Seconds between the watchdog's checks that the parent is alive
+) -> ProcessPoolExecutor:
+    "A `ProcessPoolExecutor` whose worker processes end when this process ends, even when it is killed with SIGKILL."
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"process_pool: workers must be a positive whole number, got {workers!r}.")
+    ctx = mp_context or multiprocessing.get_context()
+    pdeathsig = _PDEATHSIG and threading.current_thread() is threading.main_thread()
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_end_with_parent,
+                               initargs=(os.getpid(), ctx.get_start_method(), pdeathsig, check_every, initializer, initargs))
+    for f in [pool.submit(_worker_pid) for _ in range(workers)]: f.result()  # start the workers now, from this thread
+    return pool
+
 # %% ../../nbs/15_rewards.ipynb #6542d436
 def connect_dask(
     address:str, # The scheduler's address as `dask scheduler` prints it, e.g. `'tcp://10.0.0.5:8786'`
@@ -768,6 +806,7 @@ class DiversityFilter(Callback):
                  scaffold:str='murcko', # `'murcko'` (Bemis–Murcko scaffold) or `'generic'` (generic Murcko scaffold)
                  score_key:str|None=None, # Decide hits on `batch_state[score_key]` (e.g. a reward's column) instead of the raw reward
                  skip_sources:Sequence[str]|None=None, # Sources whose samples are left alone and not counted; default the replay sources
+                 memory_size:int|None=10_000, # The most recent hits `memory` keeps (the counts per scaffold cover every hit); `None`: all
                  name:str='diversity_filter', # Callback name, batch-state key of the multipliers, prefix of the log metrics
                  order:int=30, # Position among `reward_modification` handlers
                 ):
@@ -775,9 +814,11 @@ class DiversityFilter(Callback):
         if mode not in ('zero', 'scale'): raise ValueError(f"mode must be 'zero' or 'scale', got {mode!r}.")
         if scaffold not in ('murcko', 'generic'): raise ValueError(f"scaffold must be 'murcko' or 'generic', got {scaffold!r}.")
         if mode == 'scale' and not 0 <= scale <= 1: raise ValueError(f"scale must be in [0, 1], got {scale!r}.")
+        if memory_size is not None and (isinstance(memory_size, bool) or not isinstance(memory_size, int) or memory_size < 1):
+            raise ValueError(f"memory_size must be a positive integer or None, got {memory_size!r}.")
         super().__init__(name=name, order=order)
         self.bucket_size, self.min_score, self.mode, self.scale = bucket_size, float(min_score), mode, float(scale)
-        self.scaffold, self.score_key = scaffold, score_key
+        self.scaffold, self.score_key, self.memory_size = scaffold, score_key, memory_size
         self.skip_sources = None if skip_sources is None else set(skip_sources)
         self._raw = None
         self.reset()
@@ -790,7 +831,8 @@ class DiversityFilter(Callback):
     def reset(self):
         "Empty the memory."
         self.counts:Counter = Counter()
-        self._records:list[tuple] = []
+        self._records:deque = deque(maxlen=self.memory_size)
+        self.n_hits = 0
 
     def filter(self,
                samples:Sequence[MolLike], # The batch's molecules
@@ -810,19 +852,22 @@ class DiversityFilter(Callback):
             if skip[i] or scaf is None or not s >= self.min_score: continue
             if self.counts[scaf] >= self.bucket_size: mult[i] = self.multiplier
             self.counts[scaf] += 1
+            self.n_hits += 1
             self._records.append((batch, samples[i] if isinstance(samples[i], str) else Chem.MolToSmiles(samples[i]),
                                   scaf, float(s), bool(mult[i] == 1)))
         return mult
 
     @property
     def memory(self) -> pd.DataFrame:
-        "Every hit so far: `batch`, `smiles`, `scaffold`, `score`, and whether it kept its reward (`rewarded`)."
+        "The most recent `memory_size` hits (every hit if `None`): `batch`, `smiles`, `scaffold`, `score`, and whether it kept its reward (`rewarded`)."
         return pd.DataFrame(self._records, columns=['batch', 'smiles', 'scaffold', 'score', 'rewarded'])
 
     def setup(self):
         for m in ('penalized', 'scaffolds'): _log_metric(self, f'{self.name}_{m}', 0., add=True)
-    def state_dict(self) -> dict: return {'counts': dict(self.counts), 'records': [list(r) for r in self._records]}
-    def load_state_dict(self, state:dict): self.counts, self._records = Counter(state['counts']), [tuple(r) for r in state['records']]
+    def state_dict(self) -> dict: return {'counts': dict(self.counts), 'records': [list(r) for r in self._records], 'n_hits': self.n_hits}
+    def load_state_dict(self, state:dict):
+        self.counts, self._records = Counter(state['counts']), deque((tuple(r) for r in state['records']), maxlen=self.memory_size)
+        self.n_hits = state.get('n_hits', len(self._records))
 
     def after_compute_reward(self):
         "Remember the raw rewards: hits are decided on them, whatever modification runs before the filter."
@@ -844,4 +889,4 @@ class DiversityFilter(Callback):
 
     def __repr__(self):
         return (f"DiversityFilter(bucket_size={self.bucket_size}, min_score={self.min_score:g}, mode={self.mode!r}, "
-                f"{len(self.counts)} scaffolds, {len(self._records)} hits)")
+                f"{len(self.counts)} scaffolds, {self.n_hits} hits)")
