@@ -20,10 +20,13 @@ from __future__ import annotations
 import argparse
 import base64
 import multiprocessing as mp
+import os
 import re
 import shutil
 import subprocess
 import sys
+import unicodedata
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -42,32 +45,84 @@ def notebooks() -> list[Path]:
     return sorted(nbs, key=lambda p: (p.name != 'index.ipynb', p.name))
 
 
+_CODE_SPAN = re.compile(r'(`+)(.+?)\1', re.S)
+
+
+def escape_cell(text: str) -> str:
+    """One Markdown table cell: `|` outside code spans escaped (a union type such as `str | None` would otherwise
+    split the row, and the renderer drops the cells past the header's count), newlines as `<br>`.
+    Python-Markdown already keeps a `|` inside a code span in its cell."""
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out += [re.sub(r'(?<!\\)\|', r'\\|', text[pos:m.start()]), m.group(0)]
+        pos = m.end()
+    out.append(re.sub(r'(?<!\\)\|', r'\\|', text[pos:]))
+    return ''.join(out).replace('\n', '<br>')
+
+
+def _param_table(sym) -> str:
+    "The docments of `sym` as a Markdown parameter table, every cell escaped (fastcore's own table does not escape `|`)."
+    from fastcore.docments import DocmentTbl, _maybe_nm
+    tbl = DocmentTbl(sym)
+    if not tbl.has_docment: return ''
+    row = lambda cells: '| ' + ' | '.join(escape_cell(_maybe_nm(c)) for c in cells) + ' |'
+    header = tbl._hdr_list
+    lines = [row(header), row(['-' * max(len(h), 2) for h in header])] + [row(r) for r in tbl._row_list]
+    if tbl.has_return: lines.append(row(['**Returns**'] + [f'**{_maybe_nm(tbl.dm["return"][c])}**'.replace('****', '')
+                                                       for c in tbl._columns]))
+    return '\n'.join(lines)
+
+
+def api_anchor(name: str) -> str:
+    "The anchor nbdev's doc links use for a documented symbol (`Environment.fit` -> `environment.fit`)."
+    return name.lower()
+
+
 def _table_markdown(self) -> str:
-    """`show_doc` Markdown for the site: a compact signature, the docstring, then the docments as a parameter
-    table (nbdev 2.4's renderer puts the docments in the signature as comments and draws no table)."""
-    from fastcore.docments import DocmentTbl, DocmentText
+    """`show_doc` Markdown for the site: a compact signature (`class X(...)` for a class), the docstring, then the
+    docments as a parameter table (nbdev 2.4's renderer puts the docments in the signature as comments and draws no
+    table). The heading gets the id nbdev's links point at and its kind: `### Environment.fit {#environment.fit .api-function}`."""
+    import inspect
+    from fastcore.docments import DocmentText
 
     class PlainSignature(DocmentText):
         @property
         def params(self): return [(fmt, '') for fmt, _ in super().params]
 
     md = _original_markdown(self)
-    try: table = DocmentTbl(self.sym)._repr_markdown_()
+    h, kind = '#' * self.title_level, 'class' if inspect.isclass(self.sym) else 'function'
+    md = md.replace(f'\n{h} {self.nm}\n', f'\n{h} {self.nm} {{#{api_anchor(self.nm)} .api-{kind}}}\n', 1)
+    try: table = _param_table(self.sym)
     except Exception: return md
     if not table.strip(): return md
-    plain = f'```python\n{PlainSignature(self.sym, maxline=88, docstring=False)}\n```'
-    return md.replace(f'```python\n{self.dm}\n```', plain) + '\n\n' + table
+    sig = str(PlainSignature(self.sym, maxline=88, docstring=False))
+    if kind == 'class': sig = re.sub(r'^def ', 'class ', sig)
+    return md.replace(f'```python\n{self.dm}\n```', f'```python\n{sig}\n```') + '\n\n' + table
+
+
+def _def_names(cell, shown):
+    """nbdev's `add_show_docs` helper, fixed: a method defined with `@patch` (`Agent.sample`) counts as documented
+    when the notebook already calls `show_doc(Agent.sample)` (nbdev compares the bare name `sample`, and so
+    rendered such methods twice, each twice in the table of contents)."""
+    from fastcore.basics import concat
+    from nbdev.processors import _def_types
+    from nbdev.showdoc import showdoc_nm
+    cellp = cell.parsed_()
+    if not cellp: return []
+    return [nm for o in concat(cellp) if isinstance(o, _def_types) and (o.name[0] != '_' or o.name[:2] == '__')
+            for nm in [showdoc_nm(o)] if nm not in shown and o.name not in shown]
 
 
 def process_notebook(src: Path, dst: Path) -> Path:
     "Run nbdev's docs processors on one notebook (in the notebook's folder, as Quarto would)."
-    import os
+    import nbdev.processors
     import nbdev.showdoc
     from execnb.nbio import read_nb, write_nb
     from nbdev.processors import FilterDefaults
     global _original_markdown
     _original_markdown = nbdev.showdoc.BasicMarkdownRenderer._repr_markdown_
     nbdev.showdoc.BasicMarkdownRenderer._repr_markdown_ = _table_markdown
+    nbdev.processors._def_names = _def_names
     os.chdir(src.parent)
     os.environ['IN_TEST'] = '1'
     nb = read_nb(src)
@@ -77,15 +132,34 @@ def process_notebook(src: Path, dst: Path) -> Path:
     return dst
 
 
-def process_all(paths: list[Path], n_workers: int = 2) -> list[Path]:
-    "Process notebooks in parallel, one fresh process per notebook (nbdev's shells are not re-entrant)."
+PROC_VERSION = 3  # bump when the processing above changes: cached processed notebooks are then redone
+
+
+def _proc_key(src: Path) -> str:
+    "What a processed notebook depends on: the notebook, the library it documents, the processing code."
+    import hashlib
+    h = hashlib.sha256(f'{PROC_VERSION}'.encode())
+    for f in [src, ROOT / 'settings.ini', *sorted((ROOT / 'mrl').rglob('*.py'))]: h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def process_all(paths: list[Path], n_workers: int = 2, cache: bool = True) -> list[Path]:
+    """Process notebooks in parallel, one fresh process per notebook (nbdev's shells are not re-entrant).
+    A notebook whose processed copy in `_proc/nbs` was made from the same notebook and library is not redone."""
     ctx = mp.get_context('spawn')
     dsts = [BUILD / 'nbs' / p.name for p in paths]
+    keys = {s: _proc_key(s) for s in paths}
+    stamp = lambda d: d.with_suffix('.key')
+    todo = [(s, d) for s, d in zip(paths, dsts)
+            if not (cache and d.exists() and stamp(d).exists() and stamp(d).read_text() == keys[s])]
+    if len(todo) < len(paths): print(f'docs: {len(paths) - len(todo)} notebooks unchanged since their last processing (--no-cache redoes them)')
+    errors = []
     with ProcessPoolExecutor(n_workers, mp_context=ctx, max_tasks_per_child=1) as ex:
-        futures = [ex.submit(process_notebook, s, d) for s, d in zip(paths, dsts)]
-        errors = []
-        for src, f in zip(paths, futures):
-            try: f.result()
+        futures = [(s, d, ex.submit(process_notebook, s, d)) for s, d in todo]
+        for src, dst, f in futures:
+            try:
+                f.result()
+                stamp(dst).write_text(keys[src])
             except Exception as e: errors.append(f'{src.name}: {e}')
     if errors: raise SystemExit('Docs processing failed:\n' + '\n'.join(errors))
     return dsts
@@ -153,6 +227,99 @@ def notebook_markdown(proc_nb: Path) -> tuple[dict, str, dict]:
     return front, '\n\n'.join(head + parts) + '\n', assets
 
 
+def slugify(value: str, separator: str = '-') -> str:
+    """Heading ids as Quarto (pandoc) makes them, which nbdev's doc links expect: lower case, `.` and `_` kept
+    (`Environment.fit` -> `environment.fit`; MkDocs' default drops the dot), spaces to `separator`."""
+    value = unicodedata.normalize('NFKD', value).encode('ascii', 'ignore').decode('ascii')
+    value = re.sub(r'[^\w\s.-]', '', value).strip().lower()
+    return re.sub(rf'[{separator}\s]+', separator, value)
+
+
+_FENCE = re.compile(r'^ {0,3}(`{3,}|~{3,})')
+_HEADING = re.compile(r'^(#{1,6})[ \t]+(.+?)[ \t]*$')
+_ATTRS = re.compile(r'[ \t]*\{:?([^{}]*)\}$')
+_MD_LINK = re.compile(r'\[([^\]]*)\]\([^)]*\)')
+
+
+def _heading_lines(md: str):
+    "(line index, level, text, attributes) of each ATX heading outside fenced code."
+    fence = None
+    for i, line in enumerate(md.splitlines()):
+        m = _FENCE.match(line)
+        if m and (fence is None or (m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence))):
+            fence = None if fence else m.group(1)
+            continue
+        if fence or not (h := _HEADING.match(line)): continue
+        text, attrs = h.group(2).rstrip('#').rstrip(), ''
+        if a := _ATTRS.search(text): text, attrs = text[:a.start()], a.group(1)
+        yield i, len(h.group(1)), text, attrs
+
+
+def _label(text: str, attrs: str = '') -> str:
+    "A heading's entry in the table of contents."
+    if m := re.search(r'data-toc-label="([^"]*)"', attrs): return m.group(1)
+    return _MD_LINK.sub(r'\1', text).replace('`', '').replace('**', '').strip()
+
+
+def headings(md: str) -> list[tuple[int, str, str]]:
+    """The headings of a Markdown page as (level, label, id), ids as the `toc` extension assigns them: explicit
+    `{#id}` first, then slugs made unique with `_1`, `_2`... (code blocks skipped)."""
+    found = []
+    for _, level, text, attrs in _heading_lines(md):
+        eid = next((t[1:] for t in attrs.split() if t.startswith('#')), None)
+        found.append([level, _label(text, attrs), eid, _MD_LINK.sub(r'\1', text).replace('`', '').replace('**', '')])
+    used = {f[2] for f in found if f[2]}
+    for f in found:
+        if f[2]: continue
+        slug = base = slugify(f[3])
+        n = 0
+        while slug in used: n += 1; slug = f'{base}_{n}'
+        used.add(slug)
+        f[2] = slug
+    return [tuple(f[:3]) for f in found]
+
+
+def label_toc_clashes(md: str) -> str:
+    """A documented name whose heading repeats a section's (a section `PPO` holding the class `PPO`) is listed in
+    the table of contents with its kind, `PPO (class)`, so that no entry appears twice."""
+    heads = list(_heading_lines(md))
+    counts = Counter(_label(t, a) for _, level, t, a in heads if level > 1)
+    lines = md.splitlines()
+    for i, level, text, attrs in heads:
+        kind = re.search(r'\.api-(\w+)', attrs)
+        if level > 1 and kind and counts[_label(text, attrs)] > 1:
+            label = f'{_label(text, attrs)} ({kind.group(1)})'
+            lines[i] = f'{"#" * level} {text} {{{attrs.strip()} data-toc-label="{label}"}}'
+    return '\n'.join(lines) + ('\n' if md.endswith('\n') else '')
+
+
+_API_LINK = re.compile(r'\[(`[^`\]]+`)\]\(([\w.-]+\.html)?#([^)\s]+)\)')
+
+
+def resolve_api_links(pages: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Make every nbdev doc link (a code name linked to `page.html#anchor`) land on an existing anchor.
+    nbdev links every name in its index, including methods without their own `show_doc` and private helpers:
+    a missing `Class.method` anchor falls back to the class, a name with no documentation loses its link (it
+    stays code), and so does a private name. Returns the pages and a note per changed link. Links written by hand are left for the check."""
+    ids = {page: {i for _, _, i in headings(md)} for page, md in pages.items()}
+    notes, out = [], {}
+    for page, md in pages.items():
+        def fix(m):
+            text, target, anchor = m.group(1), m.group(2) or page, m.group(3)
+            if target in ids and anchor in ids[target]: return m.group(0)
+            parts = anchor.split('.')
+            private = any(x.startswith('_') and not x.startswith('__') for x in parts)
+            while target in ids and len(parts) > 1 and not private:
+                parts.pop()
+                if '.'.join(parts) in ids[target]:
+                    notes.append(f'{page}: {text} -> {target}#{".".join(parts)} (no anchor {anchor})')
+                    return f'[{text}]({target}#{".".join(parts)})'
+            notes.append(f'{page}: {text} unlinked ({target}#{anchor} is not documented)')
+            return text
+        out[page] = _API_LINK.sub(fix, md)
+    return out, notes
+
+
 def _doc_host() -> str:
     from nbdev.config import get_config
     cfg = get_config()
@@ -175,7 +342,7 @@ MKDOCS = {
               'palette': {'primary': 'indigo'}},
     'plugins': ['search'],
     'markdown_extensions': ['tables', 'attr_list', 'md_in_html', 'admonition', 'def_list',
-                            {'toc': {'permalink': True}}, 'pymdownx.superfences',
+                            {'toc': {'permalink': True, 'slugify': 'SLUGIFY'}}, 'pymdownx.superfences',
                             {'pymdownx.highlight': {'use_pygments': True}}],
     'extra_css': ['extra.css'],
 }
@@ -191,20 +358,29 @@ def build_site(proc_nbs: list[Path]):
     pages_dir = BUILD / 'pages'
     shutil.rmtree(pages_dir, ignore_errors=True)
     pages_dir.mkdir(parents=True)
-    host, nav = _doc_host(), []
+    host, nav, pages = _doc_host(), [], {}
     for p in proc_nbs:
         front, md, assets = notebook_markdown(p)
         page = 'index.md' if p.stem == 'index' else Path(front.get('output-file', p.stem + '.html')).with_suffix('.md').name
-        (pages_dir / page).write_text(md.replace(host, ''))
+        pages[page] = md.replace(host, '')
         for name, blob in assets.items(): (pages_dir / name).write_bytes(blob)
         nav.append({('Home' if page == 'index.md' else front.get('title', p.stem)): page})
+    html = {Path(k).with_suffix('.html').name: v for k, v in pages.items()}
+    html, notes = resolve_api_links({k: label_toc_clashes(v) for k, v in html.items()})
+    for name, md in html.items(): (pages_dir / Path(name).with_suffix('.md').name).write_text(md)
     (pages_dir / 'extra.css').write_text(EXTRA_CSS)
     config = dict(MKDOCS, docs_dir=str(pages_dir), site_dir=str(SITE), nav=nav)
     cfg_path = BUILD / 'mkdocs.yml'
-    cfg_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    # heading ids must be the ones nbdev's links use: our slugify, which MkDocs imports from this file
+    cfg_path.write_text(yaml.safe_dump(config, sort_keys=False).replace(
+        "slugify: SLUGIFY", "slugify: !!python/name:build_docs.slugify"))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / 'tools'), os.environ.get('PYTHONPATH')])))
     res = subprocess.run([sys.executable, '-m', 'mkdocs', 'build', '--strict', '--quiet', '-f', str(cfg_path)],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, env=env)
     if res.returncode: raise SystemExit(f'mkdocs build failed:\n{res.stdout}\n{res.stderr}')
+    if notes:
+        print(f'docs: {len(notes)} doc links to names without their own entry were redirected or unlinked:')
+        for n in notes: print('  ' + n)
     print(f'docs: {len(nav)} pages built into {SITE.relative_to(ROOT)}/ (open docs/index.html, or serve it: python -m http.server -d docs)')
 
 

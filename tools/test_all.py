@@ -4,10 +4,12 @@
    notebook), `nbdev_clean` must change nothing in `nbs/`, and `README.md` must be current with `nbs/index.ipynb`.
 2. Every notebook runs as a test (`nbdev_test`, cells flagged `slow` skipped), each in its own process with a
    time limit, two at a time.
-3. The docs site builds.
-4. The last line reads `N passed, M failed`, counting notebooks; the exit status is non-zero if anything failed.
+3. The docs site builds, and `tools/docs_check.py` finds every internal link and anchor, every table row and
+   table-of-contents entry in order, and the key pages clean in headless Chromium (screenshots in `docs/_check/`).
+4. The last line reads `N passed, M failed`, counting the notebooks, the docs build and the docs check; the exit
+   status is non-zero if anything failed.
 
-Usage: `python tools/test_all.py [--flags slow] [--workers 2] [--timeout 900] [notebooks ...]`
+Usage: `python tools/test_all.py [--flags slow] [--workers 2] [--timeout 900] [--no-docs | --docs-only] [notebooks ...]`
 """
 from __future__ import annotations
 
@@ -91,19 +93,21 @@ def main():
     ap.add_argument('--flags', default='', help='space-separated test flags to run (e.g. "slow")')
     ap.add_argument('--workers', type=int, default=2)
     ap.add_argument('--timeout', type=int, default=900, help='seconds allowed per notebook')
-    ap.add_argument('--no-docs', action='store_true', help='skip the docs build')
+    ap.add_argument('--no-docs', action='store_true', help='skip the docs build and the docs check')
+    ap.add_argument('--docs-only', action='store_true', help='only the docs build and the docs check')
     args = ap.parse_args()
 
     failures = []
-    print('== sync checks: library, notebooks and README', flush=True)
-    for check in (check_export, check_clean, check_readme):
+    if not args.docs_only: print('== sync checks: library, notebooks and README', flush=True)
+    for check in () if args.docs_only else (check_export, check_clean, check_readme):
         problems = check()
         failures += problems
         for p in problems: print(f'FAIL {check.__name__}: {p}', flush=True)
         if not problems: print(f'ok   {check.__name__}', flush=True)
 
     nbs = [Path(p).resolve() for p in args.notebooks] or sorted(p for p in NBS.glob('*.ipynb') if not p.name.startswith('_'))
-    print(f'== running {len(nbs)} notebooks ({args.workers} at a time, flags: {args.flags or "none"})', flush=True)
+    if args.docs_only: nbs = []
+    else: print(f'== running {len(nbs)} notebooks ({args.workers} at a time, flags: {args.flags or "none"})', flush=True)
     passed = failed = 0
     with ThreadPoolExecutor(args.workers) as ex:
         futures = {nb: ex.submit(run_notebook, nb, args.flags, args.timeout) for nb in nbs}
@@ -116,10 +120,28 @@ def main():
                 print('\n'.join('    ' + line for line in out.strip().splitlines()[-60:]), flush=True)
 
     if not args.no_docs:
+        # the docs build and the docs check count as two more tests in the closing line
         print('== building the docs site', flush=True)
         res = _run([sys.executable, 'tools/build_docs.py'])
         print((res.stdout + res.stderr).strip()[-5000:], flush=True)
-        if res.returncode: failures.append('docs build failed')
+        print(f'{"PASS" if res.returncode == 0 else "FAIL"} docs build', flush=True)
+        if res.returncode == 0: passed += 1
+        else: failed += 1
+        print('== checking the docs site: links, anchors, tables, table of contents, headless Chromium', flush=True)
+        if res.returncode: print('(no site to check: the build failed)')
+        ok = res.returncode == 0
+        for cmd in ([sys.executable, 'tools/docs_check.py', '--self-test'], [sys.executable, 'tools/docs_check.py']):
+            if not ok: break
+            try: check = _run(cmd, timeout=900)
+            except subprocess.TimeoutExpired:
+                print('the docs check did not finish in 900 s')
+                ok = False
+                break
+            print((check.stdout + check.stderr).strip()[-8000:], flush=True)
+            ok = check.returncode == 0
+        print(f'{"PASS" if ok else "FAIL"} docs check', flush=True)
+        if ok: passed += 1
+        else: failed += 1
 
     if failures: print(f'FAILED (besides notebooks): {len(failures)} check(s): ' + '; '.join(f[:120] for f in failures))
     print(f'{passed} passed, {failed} failed')
