@@ -101,18 +101,32 @@ def _split(tokens:torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     if tokens.shape[1] < 2: raise ValueError("sequences need at least two tokens (bos and eos)")
     return tokens[:, :-1], tokens[:, 1:]
 
+def _token_log_probs(model, x, y, condition, latent) -> torch.Tensor:
+    logits = model(x, condition=condition, latent=latent)
+    token_lp = model.output_log_probs(logits).gather(-1, y.unsqueeze(-1)).squeeze(-1)
+    return token_lp.masked_fill(y == model.pad_idx, 0.)
+
 @patch
 def log_prob(self:GenerativeModel,
              tokens:torch.Tensor, # (n, T) token ids starting with `bos`, padded with `pad`
              condition:torch.Tensor|None=None, # (n, c) condition vectors, for conditional models
              latent:torch.Tensor|None=None, # (n, d) latent vectors, for latent-variable models
+             chunk_size:int=32, # Score sequences in chunks of this many of similar length (0: all at once)
             ) -> tuple[torch.Tensor, torch.Tensor]:
-    "Per-sequence (n,) and per-token (n, T-1) log-probabilities of `tokens`; differentiable, padding masked."
+    "Per-sequence (n,) and per-token (n, T-1) log-probabilities of `tokens`; differentiable, padding masked. Large batches are scored in chunks of similar length, each cut to its longest sequence, so short molecules do not pay for the padding of long ones."
     tokens = tokens.to(self.device)
     x, y = _split(tokens)
-    logits = self(x, condition=condition, latent=latent)
-    token_lp = self.output_log_probs(logits).gather(-1, y.unsqueeze(-1)).squeeze(-1)
-    token_lp = token_lp.masked_fill(y == self.pad_idx, 0.)
+    n, T = y.shape
+    if not chunk_size or n <= chunk_size: token_lp = _token_log_probs(self, x, y, condition, latent)
+    else:
+        lengths = (y != self.pad_idx).sum(1)  # real tokens come first in every row
+        order = torch.argsort(lengths, stable=True)
+        parts = []
+        for idx in order.split(chunk_size):
+            L = max(int(lengths[idx].max()), 1)
+            pick = lambda v: None if v is None else v[idx]
+            parts.append(F.pad(_token_log_probs(self, x[idx, :L], y[idx, :L], pick(condition), pick(latent)), (0, T - L)))
+        token_lp = torch.cat(parts)[torch.argsort(order)]
     return token_lp.sum(1), token_lp
 
 @patch
