@@ -116,9 +116,10 @@ def _batch_latents(agent:Agent, bs) -> torch.Tensor:
     return z
 
 @patch
-def get_model_outputs(self:Agent):
-    "Tokens, mask, and per-token log-probabilities under the agent (with gradients) and the prior (without)."
-    bs = self.environment.batch_state
+def model_outputs(self:Agent,
+                  bs, # A `BatchState` with `samples` and `sources` (and `latent_data` for latent models); the outputs are written into it
+                 ):
+    "Write into `bs` the tokens, mask, and per-token log-probabilities under the agent (with gradients) and the prior (without)."
     n = len(bs.samples)
     bs.tokens = self.encode(bs.samples)
     bs.model_inputs = _condition_for(self, n)
@@ -129,6 +130,12 @@ def get_model_outputs(self:Agent):
     with torch.no_grad():
         bs.prior_log_probs, bs.prior_token_log_probs = self.prior.log_prob(bs.tokens, **bs.model_inputs)
     bs.mask = bs.tokens[:, 1:] != self.vocab.pad_idx
+
+@patch
+def get_model_outputs(self:Agent):
+    "The batch's model outputs (`model_outputs` on the environment's batch state); callbacks that train on extra molecules call `model_outputs` on a batch state of their own."
+    self.model_outputs(self.environment.batch_state)
+
 
 # %% ../nbs/11_agent.ipynb #b54d5f33
 @patch
