@@ -13,8 +13,8 @@ from .core import Callback, BatchState
 
 # %% auto #0
 __all__ = ['masked_mean', 'masked_normalize', 'LossCallback', 'policy_gradient_loss', 'PolicyGradient',
-           'augmented_likelihood_loss', 'AugmentedLikelihood', 'sequence_kl', 'KLPenalty', 'discounted_returns',
-           'gae_advantages', 'ppo_clip_loss', 'token_entropy', 'ValueHead', 'PPO']
+           'augmented_likelihood_loss', 'AugmentedLikelihood', 'LikelihoodPenalty', 'sequence_kl', 'KLPenalty',
+           'discounted_returns', 'gae_advantages', 'ppo_clip_loss', 'token_entropy', 'ValueHead', 'PPO']
 
 # %% ../../nbs/16_losses.ipynb #dd6b7fd2
 def masked_mean(
@@ -138,6 +138,19 @@ class AugmentedLikelihood(LossCallback):
         "The augmented-likelihood loss of the batch."
         lp = bs.agent_log_probs
         return augmented_likelihood_loss(lp, bs.prior_log_probs.to(lp), _rewards(bs, lp), self.sigma)
+
+# %% ../../nbs/16_losses.ipynb #4766f98e
+class LikelihoodPenalty(LossCallback):
+    "REINVENT's (PMO implementation) regulariser `weight * mean(-1 / log p_agent)`: penalises sequences whose likelihood under the agent nears 1."
+    def __init__(self,
+                 weight:float=5e3, # Multiplies the penalty; 5e3 as in PMO's REINVENT
+                 name:str='likelihood_penalty', # Logged as `loss_<name>`
+                ):
+        super().__init__(name=name, weight=weight)
+
+    def loss(self, bs:BatchState) -> torch.Tensor:
+        "`mean(-1 / agent_log_probs)`; a log-probability of exactly 0 (a certain sequence) is clamped to -1e-6."
+        return (-1 / bs.agent_log_probs.clamp(max=-1e-6)).mean()
 
 # %% ../../nbs/16_losses.ipynb #79036e55
 def sequence_kl(

@@ -19,7 +19,7 @@ from ..vocab import UnknownTokenError
 
 # %% auto #0
 __all__ = ['Sampler', 'ModelSampler', 'Buffer', 'BufferSampler', 'ReplayEntry', 'LogSampler', 'LatentSampler', 'Filter',
-           'ValidFilter', 'SmartsFilter', 'PropertyFilter']
+           'ValidFilter', 'SmartsFilter', 'PropertyFilter', 'UniqueFilter']
 
 # %% ../../nbs/14_samplers.ipynb #6bc16799
 def _unknown_token(vocab, smiles:str) -> str:
@@ -312,6 +312,10 @@ class Filter(Callback):
 # %% ../../nbs/14_samplers.ipynb #835d228a
 def _valid_all(smiles): return [is_valid(s) for s in smiles]
 
+def _first_occurrences(smiles):
+    seen = set()
+    return [not (s in seen or seen.add(s)) for s in smiles]
+
 class _SmartsAbsent:
     def __init__(self, smarts): self.smarts = list(smarts)
     def __call__(self, smiles):
@@ -343,3 +347,7 @@ def PropertyFilter(descriptor:str, # A name in `mrl.chem.DESCRIPTORS`, e.g. `'mw
     "Remove molecules whose descriptor is outside [low, high] (and invalid molecules)."
     if descriptor not in DESCRIPTORS: raise ValueError(f"Unknown descriptor {descriptor!r}; choose from {sorted(DESCRIPTORS)}.")
     return Filter(_InRange(descriptor, low, high), name=name or f"{descriptor}_range")
+
+def UniqueFilter(name:str='unique') -> Filter:
+    "Keep the first occurrence of each string in the batch (REINVENT trains on the unique sequences of a batch only)."
+    return Filter(_first_occurrences, name=name, on_buffer=False)
