@@ -6,12 +6,19 @@ does the same job with nbdev's own notebook processors and MkDocs Material:
 1. every notebook in `nbs/` goes through nbdev's `FilterDefaults` processors (the same ones `nbdev_proc_nbs`
    runs: front matter, `show_doc` cells executed and rendered, hidden cells dropped, export flags removed),
    each in a fresh process;
-2. each processed notebook is written as a Markdown page (code, text, tables, images);
+   `show_doc` draws a parameter table with every cell escaped (`str | None` keeps its row), gives each heading
+   the id nbdev's links use (`#environment.fit`) and documents a `@patch`ed method once;
+2. each processed notebook is written as a Markdown page (code, text, tables, images); doc links to names
+   without an entry of their own go to their class or lose the link, and a documented name whose heading
+   repeats a section's is listed in the table of contents with its kind;
 3. MkDocs Material turns the pages into a static site in `docs/`, with navigation in notebook order and
-   offline search.
+   offline search. `tools/docs_check.py` then checks the result (links, anchors, tables, TOC, a real browser).
 
 `README.md` is the Markdown page of `nbs/index.ipynb` with absolute links, so that it reads the same on a
 package index or a code host.
+
+A processed notebook is reused while the notebook, the library and the processing code are unchanged
+(`_proc/nbs/*.key`); `--no-cache` redoes them all.
 
 Usage: `python tools/build_docs.py` (site), `--readme` (write README.md), `--check-readme` (fail if stale).
 """
@@ -388,10 +395,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--readme', action='store_true', help='only (re)write README.md from nbs/index.ipynb')
     ap.add_argument('--check-readme', action='store_true', help='fail if README.md is not current with nbs/index.ipynb')
+    ap.add_argument('--no-cache', action='store_true', help='process every notebook again, even those unchanged since last time')
     ap.add_argument('notebooks', nargs='*', help='build only these notebooks (default: all of nbs/)')
     args = ap.parse_args()
     if args.readme or args.check_readme:
-        text = readme_text(process_all([NBS / 'index.ipynb'], n_workers=1)[0])
+        text = readme_text(process_all([NBS / 'index.ipynb'], n_workers=1, cache=not args.no_cache)[0])
         readme = ROOT / 'README.md'
         if args.readme:
             readme.write_text(text)
@@ -400,7 +408,7 @@ def main():
             raise SystemExit('README.md is out of date with nbs/index.ipynb: run `make readme` (or '
                              '`python tools/build_docs.py --readme`) and commit README.md.')
         return
-    build_site(process_all([Path(p).resolve() for p in args.notebooks] or notebooks()))
+    build_site(process_all([Path(p).resolve() for p in args.notebooks] or notebooks(), cache=not args.no_cache))
 
 
 if __name__ == '__main__': main()

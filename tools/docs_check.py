@@ -155,6 +155,8 @@ def check_site(site: Path) -> tuple[list[str], dict]:
             hrefs = sorted({h for l, h in pg.toc if l == label})
             if n > 1 and len(hrefs) > 1:
                 problems.append(f'{name}: the table of contents has {n} entries "{label}" ({", ".join(hrefs)})')
+    if len(pages) > 1 and not stats['toc entries']:
+        problems.append('no page has a table of contents (.md-sidebar--secondary): did the theme change? The TOC check saw nothing')
     return problems, stats
 
 
@@ -183,9 +185,9 @@ def split_row(line: str) -> list[str]:
 
 def check_markdown(pages_dir: Path) -> tuple[list[str], dict]:
     "Table rows whose cell count differs from their header's in the Markdown pages the site was made from."
-    problems, stats = [], Counter(markdown_pages=0)
+    problems, stats = [], Counter({'markdown pages': 0})
     for md in sorted(pages_dir.glob('*.md')):
-        stats['markdown_pages'] += 1
+        stats['markdown pages'] += 1
         lines, fence, i = md.read_text().splitlines(), None, 0
         while i < len(lines):
             line = lines[i]
@@ -356,7 +358,7 @@ def check_browser(site: Path, out: Path, install: bool = True, pages=BROWSER_PAG
             if info['images']: problems.append(f'browser: {path}: {info["images"]} image(s) did not load')
             if info['hash'] is False: problems.append(f'browser: {path}: the anchor is not on the page')
             shot = out / f'{name}.png'
-            print(f'  browser: {path:<36} "{info["h1"].strip()[:40]}", {info["tables"]} tables, {len(errors)} console '
+            print(f'  browser: {path:<36} "{info["h1"].strip().rstrip("¶")[:40]}", {info["tables"]} tables, {len(errors)} console '
                   f'errors -> {shot.relative_to(ROOT) if shot.is_relative_to(ROOT) else shot}', flush=True)
     finally:
         server.shutdown()
