@@ -28,6 +28,7 @@ class ExperienceReplay(LogSampler):
                  weighting:str='score', # How replayed molecules are drawn: `'score'` (probability ∝ reward, REINVENT) or `'uniform'`
                  rounds:int=0, # Extra updates per batch on randomised SMILES of the batch and the whole memory (Augmented Memory: 2)
                  purge:bool=False, # Remove from the memory every scaffold the diversity filter penalises (selective memory purge)
+                 randomize:bool=True, # In the extra rounds, write each molecule as a new random SMILES (Augmented Memory); `False`: as sampled
                  name:str='replay', # Sampler name (the replayed molecules' `source`)
                 ):
         for key, value in (('n_replay', n_replay), ('pool_size', pool_size), ('rounds', rounds)):
@@ -36,7 +37,7 @@ class ExperienceReplay(LogSampler):
         if weighting not in ('score', 'uniform'): raise ValueError(f"ExperienceReplay: weighting must be 'score' or 'uniform', got {weighting!r}.")
         super().__init__(p_batch=0., pool_size=pool_size, min_score=0., name=name)
         self.order = 16  # after the model sampler: the replayed molecules come on top of the batch
-        self.n_replay, self.weighting, self.rounds, self.purge = n_replay, weighting, rounds, purge
+        self.n_replay, self.weighting, self.rounds, self.purge, self.randomize = n_replay, weighting, rounds, purge, randomize
         self.n_purged = 0
 
     def setup(self):
@@ -102,7 +103,7 @@ class ExperienceReplay(LogSampler):
         losses = [cb for cb in env.callbacks if isinstance(cb, LossCallback)]
         values = []
         for _ in range(self.rounds):
-            smiles = self._randomized([s for s, _ in base])
+            smiles = self._randomized([s for s, _ in base]) if self.randomize else [s for s, _ in base]
             extra = BatchState(env.agent.device)
             extra.samples, extra.sources = smiles, [self.name] * len(smiles)
             extra.rewards = torch.tensor([r for _, r in base], dtype=torch.float32, device=env.agent.device)
