@@ -12,7 +12,6 @@ import math
 import os
 import shutil
 import tomllib
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,14 +20,17 @@ import pandas as pd
 import tomli_w
 
 from .agent import Agent
-from .callbacks.loss import AugmentedLikelihood
-from .callbacks.reward import DiversityFilter, Reward
-from .callbacks.sampler import LogSampler, ModelSampler
+from .callbacks.genetic import GeneticSampler
+from .callbacks.loss import AugmentedLikelihood, LikelihoodPenalty
+from .callbacks.reward import DiversityFilter, Reward, process_pool
+from .callbacks.replay import ExperienceReplay
+from .callbacks.sampler import ModelSampler, UniqueFilter
 from .core import set_seed
 from .environment import Checkpoint, Environment
 from .models.base import GenerativeModel
 from .objectives import get as get_objective
 from . import priors
+from .recipes import DEFAULT_RECIPE, RECIPES, get_recipe
 from .vocab import DRUG_ELEMENTS
 
 # %% auto #0
@@ -36,6 +38,8 @@ __all__ = ['REACTIVE_ALERTS', 'OptimizeConfig', 'default_prior', 'load_prior', '
            'plot_run', 'build_environment', 'optimize', 'save_run']
 
 # %% ../nbs/17_optimize.ipynb #3140b1a3
+_RECIPE_SETTINGS = ('lr', 'sigma', 'replay', 'replay_pool', 'augmentation_rounds', 'genetic', 'diversity_bucket', 'diversity_min_score')
+
 @dataclass
 class OptimizeConfig:
     "Settings of an `optimize` run (each has a default; a TOML file may set any of them)."
@@ -45,12 +49,15 @@ class OptimizeConfig:
     batches: int = 100 # RL batches in all (a resumed run continues to this number)
     batch_size: int = 64 # Molecules per batch
     max_len: int = 102 # The most tokens per molecule (the shipped priors write at most 100 plus the end token)
-    lr: float = 5e-4 # Agent learning rate (Adam)
-    sigma: float = 128.0 # Reward scale of the augmented-likelihood loss
-    replay: float = 0.1 # Fraction of each batch replayed from the best molecules so far (0 disables replay)
-    replay_pool: int = 100 # Size of the replay memory
-    diversity_bucket: int = 25 # Hits per scaffold before the diversity filter zeroes further ones (0 disables it)
-    diversity_min_score: float = 0.6 # Score from which a molecule counts as a hit for the diversity filter
+    recipe: str = DEFAULT_RECIPE # The RL method (`mrl.recipes.RECIPES`); it sets the defaults of the settings marked "recipe's"
+    lr: float|None = None # Agent learning rate (Adam) (default: the recipe's)
+    sigma: float|None = None # Reward scale of the augmented-likelihood loss (default: the recipe's)
+    replay: int|None = None # Molecules from the memory of the best ones added to every batch, 0 for none (default: the recipe's)
+    replay_pool: int|None = None # Size of the replay memory (default: the recipe's)
+    augmentation_rounds: int|None = None # Extra updates per batch on randomised SMILES, 0 for none (default: the recipe's)
+    genetic: float|None = None # Fraction of each batch bred by a genetic algorithm, 0 for none (default: the recipe's)
+    diversity_bucket: int|None = None # Hits per scaffold before the diversity filter zeroes further ones, 0 disables it (default: the recipe's)
+    diversity_min_score: float|None = None # Score from which a molecule counts as a hit for the diversity filter (default: the recipe's)
     medchem_filters: bool = True # Score 0 for molecules failing `MedchemFilter` (elements, size, reactive groups)
     workers: int = 1 # Processes for scoring (1: in-process)
     checkpoint_every: int = 10 # Save a checkpoint every this many batches
@@ -89,22 +96,35 @@ class OptimizeConfig:
                 close = difflib.get_close_matches(key, fields, n=1)
                 hint = f" Did you mean {close[0]!r}?" if close else ''
                 raise ValueError(f"Unknown key {key!r} in {source}.{hint} Valid keys: {', '.join(fields)}.")
-            kind = type(fields[key].default)
+            kind = cls.kind(key)
             if kind is float and isinstance(value, int) and not isinstance(value, bool): value = float(value)
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
                 raise ValueError(f"{key!r} in {source} must be {kind.__name__}, got {value!r}.")
             values[key] = value
         return cls(**values)
 
+    @classmethod
+    def kind(cls,
+             key:str, # A setting's name
+            ) -> type:
+        "The type of a setting's values (for those that default to the recipe's, the recipe's type)."
+        default = cls.__dataclass_fields__[key].default
+        return type(getattr(RECIPES[DEFAULT_RECIPE], key)) if default is None else type(default)
+
     def __post_init__(self):
-        "Check every value, so that a bad setting is an error before any model is loaded or file written."
+        "Fill the settings left to the recipe, then check every value, so that a bad setting is an error before any model is loaded or file written."
+        recipe = get_recipe(self.recipe)  # an unknown recipe names the valid ones
+        for key in _RECIPE_SETTINGS:
+            if getattr(self, key) is None: setattr(self, key, getattr(recipe, key))
         def bad(key, what): raise ValueError(f"{key} must be {what}, got {getattr(self, key)!r}.")
         for key in ('batches', 'batch_size', 'replay_pool', 'workers', 'checkpoint_every'):
             if getattr(self, key) < 1: bad(key, 'at least 1')
+        for key in ('replay', 'augmentation_rounds'):
+            if getattr(self, key) < 0: bad(key, 'at least 0 (0: none)')
+        if not 0 <= self.genetic < 1: bad('genetic', 'a fraction in [0, 1)')
         if self.max_len < 2: bad('max_len', 'at least 2 (one token and the end token)')
         if not (math.isfinite(self.lr) and self.lr > 0): bad('lr', 'a positive number')
         if not (math.isfinite(self.sigma) and self.sigma >= 0): bad('sigma', 'a number >= 0')
-        if not 0 <= self.replay < 1: bad('replay', 'a fraction in [0, 1)')
         if self.diversity_bucket < 0: bad('diversity_bucket', 'at least 0 (0 disables the filter)')
         if not 0 <= self.diversity_min_score <= 1: bad('diversity_min_score', 'between 0 and 1')
         if not self.out: bad('out', 'a directory path')
@@ -278,18 +298,27 @@ def build_environment(
     reference_smiles:list[str]|None=None, # Molecules novelty is measured against (the prior's training set)
     executor=None, # Where rewards are scored (`None`: in-process)
 ) -> Environment:
-    "The REINVENT-style environment of `optimize`: augmented likelihood, replay, diversity filter, checkpoints."
+    "The environment of `optimize`: the recipe's agent, samplers, losses, filters and diversity filter, plus checkpoints."
     from mrl.callbacks.log import Log
-    agent = Agent(copy.deepcopy(prior), lr=config.lr)  # trains a copy; keeps a frozen copy of the prior; `prior` is untouched
-    samplers = [ModelSampler(1 - config.replay)] + ([LogSampler(config.replay, pool_size=config.replay_pool)] if config.replay > 0 else [])
+    recipe = get_recipe(config.recipe)
+    # the agent trains a copy of the prior and keeps a frozen copy of it; `prior` is untouched
+    agent = Agent(copy.deepcopy(prior), lr=config.lr, clip_grad=recipe.clip_grad or None)
+    samplers = [ModelSampler(1 - config.genetic)]
+    if config.genetic > 0: samplers.append(GeneticSampler(config.genetic))
+    if config.replay > 0 or config.augmentation_rounds > 0:
+        samplers.append(ExperienceReplay(n_replay=config.replay, pool_size=config.replay_pool, weighting=recipe.replay_weighting,
+                                         rounds=config.augmentation_rounds, purge=recipe.memory_purge and config.diversity_bucket > 0,
+                                         randomize=recipe.randomize_smiles))
+    losses = [AugmentedLikelihood(config.sigma)] + ([LikelihoodPenalty(recipe.likelihood_penalty)] if recipe.likelihood_penalty else [])
     cbs = [Checkpoint(Path(config.out)/'checkpoint', every=config.checkpoint_every)]
     if config.diversity_bucket > 0:
         cbs.append(DiversityFilter(bucket_size=config.diversity_bucket, min_score=config.diversity_min_score))
     objective = get_objective(config.objective)
     if config.medchem_filters: objective = Filtered(objective)
     reward = Reward(objective, name=config.objective, executor=executor)
-    return Environment(agent, samplers=samplers, rewards=[reward], losses=[AugmentedLikelihood(config.sigma)],
-                       cbs=cbs, log=Log(reference_smiles=reference_smiles))
+    return Environment(agent, samplers=samplers, rewards=[reward], losses=losses, cbs=cbs,
+                       filters=[UniqueFilter()] if recipe.unique_batch else [],
+                       log=Log(reference_smiles=reference_smiles, path=config.out))  # samples and metrics stream into the run directory
 
 def _check_run_dir(out:Path, config:OptimizeConfig, resume:bool, overwrite:bool):
     "Refuse to clobber: an existing run directory needs `resume` (with the same settings) or `overwrite`."
@@ -331,7 +360,7 @@ def optimize(
     if prior is None: prior = load_prior(config.prior)
     tmp = out/'config.toml.tmp'; tmp.write_text(config.to_toml()); os.replace(tmp, out/'config.toml')
     set_seed(config.seed)
-    executor = ProcessPoolExecutor(config.workers) if config.workers > 1 else None
+    executor = process_pool(config.workers) if config.workers > 1 else None  # its workers end with the run, even after kill -9
     env = build_environment(config, prior, None, executor)
     try:
         if resume: env.load_checkpoint(out/'checkpoint')
