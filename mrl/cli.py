@@ -83,16 +83,24 @@ def optimize_command(args:argparse.Namespace) -> int:
     print(f"\nrun directory: {config.out} (samples.csv, metrics.png, top.png, top.csv, model/, checkpoint/)")
     return 0
 
+def _parse_bool(text:str) -> bool:
+    "A command-line boolean: true/false, yes/no, 1/0."
+    t = text.strip().lower()
+    if t in ('true', 'yes', '1'): return True
+    if t in ('false', 'no', '0'): return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+
 def _add_optimize(sub):
     from mrl.optimize import OptimizeConfig
     p = sub.add_parser('optimize', help='optimise molecules for an objective with RL (the main job)',
-                       description='REINVENT-style RL (augmented likelihood, experience replay, diversity filter) on an objective.')
+                       description='RL on an objective with a recipe of mrl.recipes (default augmented_memory; --recipe reinvent for REINVENT as PMO runs it).')
     p.add_argument('--config', help='a TOML file of settings (keys as the flags below, with underscores)')
     p.add_argument('--resume', action='store_true', help="continue the run in --out (its own config.toml unless --config is given) up to --batches in all")
     p.add_argument('--overwrite', action='store_true', help='replace the run in --out if there is one')
     for f in dataclasses.fields(OptimizeConfig):
-        p.add_argument('--' + f.name.replace('_', '-'), dest=f.name, type=type(f.default), default=None,
-                       help=f'(default: {f.default!r})')
+        kind = OptimizeConfig.kind(f.name)
+        p.add_argument('--' + f.name.replace('_', '-'), dest=f.name, type=_parse_bool if kind is bool else kind, default=None,
+                       help="(default: the recipe's)" if f.default is None else f'(default: {f.default!r})')
     p.set_defaults(func=optimize_command)
 
 # %% ../nbs/30_cli.ipynb #cf42a793
