@@ -501,7 +501,7 @@ def mol_grid(
     max_mols:int=100, # Draw at most this many (the first ones)
     max_atoms:int=150, # Molecules with more heavy atoms are not drawn: their cell says how large they are
 ) -> PIL.Image.Image:
-    "A grid image (PIL) of the molecules, with legends; invalid entries become cells labelled `invalid`, molecules over `max_atoms` heavy atoms cells labelled `too large` (counted in `img.info['too_large']`)."
+    "A grid image (PIL) of the molecules, with legends; invalid entries become cells labelled `invalid`, molecules over `max_atoms` heavy atoms cells labelled `too large` (their number, as text, in `img.info['too_large']`)."
     if not isinstance(max_atoms, int) or max_atoms < 1: raise ValueError(f"mol_grid: max_atoms must be a positive whole number, got {max_atoms!r}.")
     items = _check_list(mols_or_smiles, 'mol_grid')[:max_mols]
     if legends is not None:
@@ -531,7 +531,7 @@ def mol_grid(
     img = PIL.Image.open(io.BytesIO(drawer.GetDrawingText())).convert('RGB')
     bad = [i for i, m in enumerate(mols) if m.GetNumAtoms() == 0]
     if bad: _label_invalid_cells(img, bad, items, labels, n_cols, w, h)
-    img.info['too_large'] = too_large
+    img.info['too_large'] = str(too_large)  # PNG metadata are text: Jupyter's display writes img.info into the PNG
     return img
 
 def _label_invalid_cells(img, idxs:list, items:list, labels:list, n_cols:int, w:int, h:int):
