@@ -51,7 +51,7 @@ class Patience(Callback):
         super().__init__(name='pmo_patience', order=150)
         self.oracle, self.patience, self.count, self.before = oracle, patience, 0, None
 
-    def top100(self): return heapq.nlargest(100, self.oracle._scores)
+    def top100(self): return heapq.nlargest(100, self.oracle.scores.tolist())
 
     def before_batch(self): self.before = self.top100() if self.oracle.n_calls > 100 else None
 
