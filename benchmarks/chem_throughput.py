@@ -10,7 +10,6 @@ figures measure steady-state throughput, not process start-up.
 """
 import argparse
 import os
-import platform
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +19,7 @@ import pandas as pd
 import rdkit
 from rdkit import RDConfig
 
+from mrl.core import machine_description
 from mrl import chem
 
 
@@ -31,18 +31,10 @@ def nci_smiles(n: int | None = None) -> list[str]:
 
 
 def environment(workers: int) -> dict:
-    cpu = 'unknown'
-    try:
-        with open('/proc/cpuinfo') as f:
-            cpu = next((l.split(':', 1)[1].strip() for l in f if l.startswith('model name')), cpu)
-    except OSError: pass
-    try: import torch; torch_v, threads = torch.__version__, torch.get_num_threads()
-    except ImportError: torch_v, threads = 'not installed', None
-    return {'cpu': cpu, 'cores (os.cpu_count)': os.cpu_count(),
+    return {'machine': machine_description(),
             'cores usable (affinity)': len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else None,
             'load average (1/5/15 min)': ' '.join(f'{x:.2f}' for x in os.getloadavg()) if hasattr(os, 'getloadavg') else None,
-            'python': platform.python_version(), 'rdkit': rdkit.__version__, 'torch': torch_v,
-            'torch threads': threads, 'OMP_NUM_THREADS': os.environ.get('OMP_NUM_THREADS', '(unset)'),
+            'rdkit': rdkit.__version__, 'OMP_NUM_THREADS': os.environ.get('OMP_NUM_THREADS', '(unset)'),
             'pool workers': workers}
 
 

@@ -10,7 +10,6 @@ Needs the MOSES files: pip install --no-deps molsets==0.3.1
 """
 import argparse
 import os
-import platform
 import resource
 import sys
 import time
@@ -19,8 +18,8 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 import rdkit
-import torch
 
+from mrl.core import machine_description
 from mrl import chem
 from mrl.data import Deduplicate, SmilesDataset, VocabFilter, clean, load_moses
 from mrl.vocab import SmilesVocab
@@ -44,18 +43,9 @@ def peak_mb(who=resource.RUSAGE_SELF) -> float:
     "Peak resident memory (MB) of this process, or of its largest finished child with RUSAGE_CHILDREN."
     return resource.getrusage(who).ru_maxrss / 1024
 
-def cpu_model() -> str:
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.startswith('model name'): return line.split(':', 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or 'unknown'
-
 def environment(workers: int) -> list[str]:
     load = ', '.join(f'{x:.2f}' for x in os.getloadavg())
-    return [f"CPU: {cpu_model()}; {os.cpu_count()} logical cores, {len(os.sched_getaffinity(0))} usable; load average {load}",
-            f"Python {platform.python_version()}, torch {torch.__version__} ({torch.get_num_threads()} threads), "
+    return [f"{machine_description()}; {len(os.sched_getaffinity(0))} cores usable; load average {load}",
             f"RDKit {rdkit.__version__}, numpy {np.__version__}, pandas {pd.__version__}; process pool of {workers}"]
 
 

@@ -26,7 +26,6 @@ about a MOSES molecule), so that no compute goes to padding and the FLOP count i
 """
 import argparse
 import os
-import platform
 import threading
 import time
 
@@ -34,7 +33,7 @@ import numpy as np
 import psutil
 import torch
 
-from mrl.core import set_seed
+from mrl.core import machine_description, set_seed
 from mrl.data import load_nci
 from mrl.models.lstm import LSTMLM
 from mrl.vocab import SmilesVocab
@@ -47,19 +46,12 @@ except ImportError: TransformerLM = None
 
 # ---------------------------------------------------------------------------------------------- environment
 def environment(device: torch.device) -> dict:
-    cpu = platform.processor() or 'unknown'
-    try:
-        with open('/proc/cpuinfo') as f:
-            cpu = next((l.split(':', 1)[1].strip() for l in f if l.startswith('model name')), cpu)
-    except OSError: pass
-    env = {'cpu': cpu, 'cores (os.cpu_count)': os.cpu_count(),
+    env = {'machine': machine_description(),
            'cores usable (affinity)': len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else None,
            'load average (1/5/15 min)': ' '.join(f'{x:.2f}' for x in os.getloadavg()),
-           'python': platform.python_version(), 'torch': torch.__version__, 'torch threads': torch.get_num_threads(),
            'OMP_NUM_THREADS': os.environ.get('OMP_NUM_THREADS', '(unset)'),
            'mkldnn (oneDNN) available': torch.backends.mkldnn.is_available(), 'device': str(device)}
     if device.type == 'cuda':
-        env['gpu'] = torch.cuda.get_device_name(device)
         env['tf32 matmul'] = torch.backends.cuda.matmul.allow_tf32
     return env
 

@@ -21,16 +21,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import heapq
-import os
-import platform
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
-import torch
 
+from mrl.core import machine_description
 from mrl.callbacks.core import Callback
 from mrl.callbacks.reward import Reward
 from mrl.core import StopTraining, set_seed
@@ -92,12 +90,6 @@ def _run(task, seed, prior, budget, config, oracle):
     return row, curve
 
 
-def environment_line() -> str:
-    cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.processor())
-    return (f"{cpu}; {os.cpu_count()} cores; Python {platform.python_version()}; torch {torch.__version__} "
-            f"({torch.get_num_threads()} threads)")
-
-
 def table(df: pd.DataFrame) -> pd.DataFrame:
     "Per task: mean and sd over seeds of each recipe's top-10 AUC, beside the published figures, with a row of sums."
     kw = dict(index='task', columns='recipe', values='auc_top10', sort=False, dropna=False)
@@ -137,7 +129,7 @@ def main():
     curves_out = out.with_name(out.stem + '_curves.csv')
     if args.table:
         df = pd.read_csv(out)
-        t = table(df); print(t.round(3).to_string()); print(wins(t)); print(environment_line()); return
+        t = table(df); print(t.round(3).to_string()); print(wins(t)); print(machine_description()); return
     if args.recipe not in RECIPES: sys.exit(f"Unknown recipe {args.recipe!r}; choose one of {', '.join(RECIPES)}.")
     tasks = args.tasks or (QUICK_TASKS if args.quick else list(PMO_TASKS))
     seeds = args.seeds if args.seeds is not None else ([0] if args.quick else [0, 1, 2])
@@ -177,7 +169,7 @@ def main():
     print(t.round(3).to_string())
     print(wins(t))
     if budget != 10_000: print("(published figures use a budget of 10,000: compare with care)")
-    print(environment_line())
+    print(machine_description())
     print(f"rows in {out}")
 
 

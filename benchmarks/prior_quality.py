@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
-import platform
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -28,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 import torch
 
+from mrl.core import machine_description
 from mrl import priors
 from mrl.chem import canonicalize, is_valid
 from mrl.core import set_seed
@@ -37,14 +36,6 @@ from mrl.metrics import distribution_metrics
 CHARRNN = {'validity': 0.9748, 'unique@10000': 0.9994, 'novelty': 0.8419, 'int_div1': 0.8562, 'fcd': 0.0732, 'snn': 0.6015}
 TARGETS = {'validity': ('>=', 0.95), 'unique@10000': ('>=', 0.99), 'novelty': ('>=', 0.80)}
 RESULTS = Path(__file__).parent/'results'
-
-
-def environment() -> str:
-    try: cpu = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): cpu = platform.processor() or platform.machine()
-    gpu = f", GPU {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ''
-    return (f"{cpu}, {os.cpu_count()} cores{gpu}; Python {platform.python_version()}, torch {torch.__version__} "
-            f"({torch.get_num_threads()} threads)")
 
 
 def corpus(name: str, run: str | None, executor) -> tuple[list[str], list[str]]:
@@ -118,7 +109,7 @@ def main():
         results[name] = measure(name, args.n, args.seed, args.run, args.workers)
         print(f"{name}: measured in {time.perf_counter() - t0:.0f} s", flush=True)
         if args.update_cards: priors.set_quality(name, results[name])
-    env = environment()
+    env = machine_description()
     text = f"Prior quality on {args.n:,} samples each (seed {args.seed})\n\n{table(results)}\n\nEnvironment: {env}\n"
     print(text)
     RESULTS.mkdir(exist_ok=True)

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import time
 from collections import defaultdict
 
 import numpy as np
 import torch
 
+from mrl.core import machine_description
 from mrl.callbacks.core import Callback
 from mrl.chem import qed
 from mrl.core import set_seed
@@ -107,9 +107,7 @@ def main():
         print(f"{r['model']:<14}{r['params']:>10,}" + ''.join(f"{r[c]:>11.3f}" for c in cols) + f"{r['framework_pct']:>12.1f}%{r['mean_len']:>10.1f}")
     for r in rows:
         print(f"\n{r['model']}: slowest callback events (s/batch): " + ', '.join(f"{n}.{e} {v:.3f}" for (n, e), v in r['top_events']))
-    cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.processor())
-    load = os.getloadavg()[0]
-    print(f"\n{cpu}; {os.cpu_count()} cores; load {load:.1f}; Python {platform.python_version()}; torch {torch.__version__} ({torch.get_num_threads()} threads)")
+    print(f"\n{machine_description()}; load {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == '__main__': main()

@@ -19,7 +19,7 @@ from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
 __all__ = ['set_seed', 'set_default_device', 'default_device', 'chunked', 'default_chunksize', 'parallel_map', 'StopTraining',
-           'Timer']
+           'Timer', 'machine_description']
 
 # %% ../nbs/00_core.ipynb #8e05c0f3
 def set_seed(
@@ -163,3 +163,15 @@ class Timer:
     def __enter__(self): return self.start()
     def __exit__(self, *exc): self.stop()
     def __repr__(self): return f"Timer({self.name or ''}: {self.elapsed:.3f} s)"
+
+# %% ../nbs/00_core.ipynb #1eb69b13
+def machine_description() -> str:
+    "One line naming the machine: CPU model and cores, the GPU if any, Python, torch and its thread count."
+    import platform
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open('/proc/cpuinfo') as f: cpu = next(l.split(':', 1)[1].strip() for l in f if l.startswith('model name'))
+    except (OSError, StopIteration): pass
+    gpu = f"; GPU {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ''
+    return (f"{cpu}; {os.cpu_count()} cores{gpu}; Python {platform.python_version()}; "
+            f"torch {torch.__version__} ({torch.get_num_threads()} threads)")

@@ -9,7 +9,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import platform
 import shutil
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ import torch
 
 import mrl
 from . import __version__
-from .core import set_seed
+from .core import machine_description, set_seed
 from .data import (AllowedAtoms, Deduplicate, LengthFilter, Standardize, clean, load_chembl, load_moses, load_nci,
                    random_split, read_smiles, scaffold_split)
 from .models.base import GenerativeModel
@@ -170,14 +169,8 @@ def train_prior(
     plt.close(ax.figure)
     (out/'training.json').write_text(json.dumps({'steps': hist.n_steps, 'seconds': hist.seconds, 'best_step': hist.best_step,
         'best_valid_loss': hist.best_loss, 'n_train': len(train), 'n_valid': len(valid), 'n_test': len(test),
-        'hardware': _hardware(), 'threads': torch.get_num_threads(), 'torch': torch.__version__, 'mrl': __version__}, indent=1))
+        'hardware': machine_description(), 'threads': torch.get_num_threads(), 'torch': torch.__version__, 'mrl': __version__}, indent=1))
     return model, hist
-
-def _hardware() -> str:
-    cpu = platform.processor() or platform.machine()
-    try: cpu = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): pass
-    return f"{cpu}, {os.cpu_count()} cores" + (f", GPU {torch.cuda.get_device_name()}" if torch.cuda.is_available() else '')
 
 # %% ../nbs/09a_priors.ipynb #b687c57b
 _CORPUS_INFO = {
