@@ -1,4 +1,4 @@
-"""Cross-check `mrl.objectives` against TDC's `Oracle` (pytdc 1.1.15), the implementation the PMO benchmark calls.
+"""Cross-check `mrl.scoring.objectives` against TDC's `Oracle` (pytdc 1.1.15), the implementation the PMO benchmark calls.
 
 For every PMO task, scores a few hundred molecules (NCI molecules shipped with RDKit, MOSES test molecules when
 `molsets` is installed, the tasks' own target molecules, and some awkward cases: charges, isotopes, salts,
@@ -40,7 +40,7 @@ import numpy as np
 import rdkit
 from rdkit import Chem, DataStructs, RDConfig, rdBase
 
-from mrl import objectives
+from mrl.scoring import objectives
 
 
 def _install_tdc_shims():

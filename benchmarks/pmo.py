@@ -1,7 +1,7 @@
 """PMO benchmark (Gao et al. 2022, "Sample Efficiency Matters"): mrl's RL recipes on the PMO tasks.
 
 Each (task, seed) run optimises one objective with a budget of oracle calls (PMO: 10,000 distinct valid molecules)
-and is scored by the area under the top-10-mean curve (`mrl.oracle.top_k_auc`, checkpoints every 100 calls). As in
+and is scored by the area under the top-10-mean curve (`mrl.scoring.oracle.top_k_auc`, checkpoints every 100 calls). As in
 PMO's own runner, a run also stops once more than 1,000 calls are spent and the 100 best scores have not changed for
 5 batches; its curve is then extended flat to the budget. The oracle's scores are the reward as they are: no
 medicinal-chemistry filter and no diversity filter (a recipe's diversity filter is switched off unless --set
@@ -34,9 +34,9 @@ from mrl.callbacks.reward import Reward
 from mrl.core import StopTraining, set_seed
 from mrl.environment import Environment
 from mrl.models.base import GenerativeModel
-from mrl.objectives import PMO_TASKS
+from mrl.scoring.objectives import PMO_TASKS
 from mrl.optimize import OptimizeConfig, build_environment, load_prior
-from mrl.oracle import Oracle, oracle_metrics, top_k_curve
+from mrl.scoring.oracle import Oracle, oracle_metrics, top_k_curve
 from mrl.recipes import DEFAULT_RECIPE, RECIPES
 
 REFERENCE = Path(__file__).resolve().parents[1].parent / 'shared' / 'pmo_reference.csv'

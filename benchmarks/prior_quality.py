@@ -18,7 +18,6 @@ puts them in .venv). Results: benchmarks/results/prior_quality.csv and .md.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -30,7 +29,7 @@ from mrl.core import machine_description
 from mrl import priors
 from mrl.chem import canonicalize, is_valid
 from mrl.core import set_seed
-from mrl.data import read_smiles
+from mrl.data import load_moses, read_smiles
 from mrl.metrics import distribution_metrics
 
 CHARRNN = {'validity': 0.9748, 'unique@10000': 0.9994, 'novelty': 0.8419, 'int_div1': 0.8562, 'fcd': 0.0732, 'snn': 0.6015}
@@ -42,14 +41,15 @@ def corpus(name: str, run: str | None, executor) -> tuple[list[str], list[str]]:
     "The prior's training molecules and its held-out test molecules."
     if run:
         d = Path(run)/'data'
-        return read_smiles(d/'train.smi')['smiles'].tolist(), read_smiles(d/'test.smi')['smiles'].tolist()
-    recipe = priors.RECIPES[name]
-    smiles, _ = priors.load_corpus(recipe, executor=executor, verbose=False)
-    train, valid, test = priors.split_corpus(recipe, smiles, executor=executor)
+        train, test = read_smiles(d/'train.smi')['smiles'].tolist(), read_smiles(d/'test.smi')['smiles'].tolist()
+    else:
+        recipe = priors.RECIPES[name]
+        smiles, _ = priors.load_corpus(recipe, executor=executor, verbose=False)
+        train, valid, test = priors.split_corpus(recipe, smiles, executor=executor)
+        train = train + valid
     if name == 'moses':  # novelty as MOSES defines it: against the whole MOSES training set, not only the subset used
-        full = dataclasses.replace(recipe, max_molecules=None)
-        train = priors.load_corpus(full, executor=executor, verbose=False)[0]
-    return train + valid, test
+        train = [c for c in canonicalize(load_moses('train')['smiles'].tolist(), executor=executor) if c]
+    return train, test
 
 
 def measure(name: str, n: int, seed: int, run: str | None, workers: int) -> dict:
@@ -110,11 +110,18 @@ def main():
         print(f"{name}: measured in {time.perf_counter() - t0:.0f} s", flush=True)
         if args.update_cards: priors.set_quality(name, results[name])
     env = machine_description()
-    text = f"Prior quality on {args.n:,} samples each (seed {args.seed})\n\n{table(results)}\n\nEnvironment: {env}\n"
-    print(text)
+    print(f"Prior quality on {args.n:,} samples each (seed {args.seed})\n\n{table(results)}\n\nEnvironment: {env}\n")
+    # the results files keep the rows of priors not measured this time
     RESULTS.mkdir(exist_ok=True)
-    pd.DataFrame(results).T.assign(environment=env).to_csv(RESULTS/'prior_quality.csv', index_label='prior')
-    (RESULTS/'prior_quality.md').write_text(text)
+    csv = RESULTS/'prior_quality.csv'
+    rows = pd.DataFrame(results).T.assign(environment=env)
+    if csv.exists():
+        old = pd.read_csv(csv, index_col='prior')
+        rows = pd.concat([old.drop(index=[p for p in rows.index if p in old.index]), rows])
+    rows.to_csv(csv, index_label='prior')
+    everything = {p: r.dropna().drop('environment').to_dict() for p, r in rows.iterrows()}
+    envs = '\n'.join(f"- {p}: {e}" for p, e in rows['environment'].items())
+    (RESULTS/'prior_quality.md').write_text(f"Prior quality on {args.n:,} samples each (seed {args.seed})\n\n{table(everything)}\n\nEnvironment:\n{envs}\n")
 
 
 if __name__ == '__main__':

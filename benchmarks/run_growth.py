@@ -31,12 +31,13 @@ from mrl.agent import Agent
 from mrl.callbacks.core import Callback
 from mrl.callbacks.log import Log
 from mrl.callbacks.loss import AugmentedLikelihood
-from mrl.callbacks.reward import DiversityFilter, Reward
+from mrl.callbacks.reward import Reward
+from mrl.callbacks.reward_modification import DiversityFilter
 from mrl.callbacks.sampler import LogSampler, ModelSampler
 from mrl.core import set_seed
 from mrl.environment import Checkpoint, Environment
 from mrl.models.lstm import LSTMLM
-from mrl.objectives import get as get_objective
+from mrl.scoring.objectives import get as get_objective
 from mrl.vocab import SmilesVocab
 
 

@@ -92,8 +92,9 @@ def _parse_bool(text:str) -> bool:
 
 def _add_optimize(sub):
     from mrl.optimize import OptimizeConfig
+    from mrl.recipes import DEFAULT_RECIPE
     p = sub.add_parser('optimize', help='optimise molecules for an objective with RL (the main job)',
-                       description='RL on an objective with a recipe of mrl.recipes (default augmented_memory; --recipe reinvent for REINVENT as PMO runs it).')
+                       description=f'RL on an objective with a recipe of mrl.recipes (default {DEFAULT_RECIPE}; --recipe reinvent for REINVENT as PMO runs it).')
     p.add_argument('--config', help='a TOML file of settings (keys as the flags below, with underscores)')
     p.add_argument('--resume', action='store_true', help="continue the run in --out (its own config.toml unless --config is given) up to --batches in all")
     p.add_argument('--overwrite', action='store_true', help='replace the run in --out if there is one')

@@ -21,9 +21,9 @@ from rdkit.Chem.FilterCatalog import FilterCatalog, FilterCatalogParams
 from .chem import MolLike, canonicalize, internal_diversity, morgan_fps, murcko_scaffolds, to_mol
 
 # %% auto #0
-__all__ = ['MOSES_ELEMENTS', 'validity', 'uniqueness', 'novelty', 'snn', 'brics_fragments', 'fragment_similarity',
-           'scaffold_similarity', 'moses_mcf_patterns', 'passes_filters', 'filters', 'fcd_available', 'fcd',
-           'distribution_metrics']
+__all__ = ['MOSES_ELEMENTS', 'sample_metrics', 'validity', 'uniqueness', 'novelty', 'snn', 'brics_fragments',
+           'fragment_similarity', 'scaffold_similarity', 'moses_mcf_patterns', 'passes_filters', 'filters',
+           'fcd_available', 'fcd', 'distribution_metrics']
 
 # %% ../nbs/22_metrics.ipynb #47306e2f
 def _as_list(xs:Any) -> list:
@@ -34,14 +34,32 @@ def _valid_canonical(xs:Sequence[MolLike], executor:Executor|None=None) -> list[
     "Canonical SMILES of the valid entries of `xs`, in order (invalid and empty entries dropped)."
     return [s for s in canonicalize(_as_list(xs), executor=executor) if s]
 
+def sample_metrics(
+    canonical:Sequence[str|None], # Canonical SMILES of the samples, in order; `None` or `''` where a sample is invalid
+    reference:set|frozenset|None=None, # Canonical SMILES that are not novel (a training set; the molecules seen so far in a run)
+    max_diversity:int=2000, # Internal diversity over at most this many distinct molecules (it is quadratic); 0 skips it
+    executor:Executor|None=None, # Optional executor for the fingerprints of the diversity
+) -> dict:
+    "The one definition of the sample metrics: `validity` = valid / all, `uniqueness` = distinct / valid, `novelty` = novel / distinct (`NaN` without a reference), `internal_diversity` of the distinct molecules; with the counts and the distinct molecules (`unique_smiles`)."
+    nan = float('nan')
+    valid = [c for c in canonical if c]
+    unique = list(dict.fromkeys(valid))
+    n_novel = None if reference is None else sum(c not in reference for c in unique)
+    div = nan
+    if max_diversity and unique:
+        div = float(internal_diversity(unique[:max_diversity], executor=executor)) if len(unique) > 1 else 0.0
+    return {'n': len(canonical), 'n_valid': len(valid), 'n_unique': len(unique), 'n_novel': n_novel,
+            'validity': len(valid) / len(canonical) if len(canonical) else nan,
+            'uniqueness': len(unique) / len(valid) if valid else nan,
+            'novelty': n_novel / len(unique) if n_novel is not None and unique else nan,
+            'internal_diversity': div, 'unique_smiles': unique}
+
 def validity(
     xs:Sequence[MolLike], # Generated SMILES (or Mols), invalid ones included
     executor:Executor|None=None, # Optional executor for parsing
 ) -> float:
     "Fraction of `xs` that are valid, non-empty molecules."
-    xs = _as_list(xs)
-    if not xs: return float('nan')
-    return len(_valid_canonical(xs, executor)) / len(xs)
+    return sample_metrics(canonicalize(_as_list(xs), executor=executor), max_diversity=0)['validity']
 
 def uniqueness(
     xs:Sequence[MolLike], # Generated SMILES (or Mols)
@@ -53,7 +71,7 @@ def uniqueness(
     if k is not None:
         if len(valid) < k: import warnings; warnings.warn(f"uniqueness: only {len(valid)} valid molecules for unique@{k}.", stacklevel=2)
         valid = valid[:k]
-    return len(set(valid)) / len(valid) if valid else float('nan')
+    return sample_metrics(valid, max_diversity=0)['uniqueness']
 
 def novelty(
     xs:Sequence[MolLike], # Generated SMILES (or Mols)
@@ -61,9 +79,8 @@ def novelty(
     executor:Executor|None=None, # Optional executor for parsing
 ) -> float:
     "Fraction of the distinct valid generated molecules that are not in the training set."
-    gen = set(_valid_canonical(xs, executor))
     ref = train if isinstance(train, (set, frozenset)) else set(_valid_canonical(train, executor))
-    return len(gen - ref) / len(gen) if gen else float('nan')
+    return sample_metrics(_valid_canonical(xs, executor), ref, max_diversity=0)['novelty']
 
 # %% ../nbs/22_metrics.ipynb #a31b9fac
 def snn(

@@ -8,12 +8,16 @@ from __future__ import annotations
 import copy
 import dataclasses
 import difflib
+import importlib.util
 import math
 import os
 import shutil
 import tomllib
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -22,28 +26,30 @@ import tomli_w
 from .agent import Agent
 from .callbacks.genetic import GeneticSampler
 from .callbacks.loss import AugmentedLikelihood, LikelihoodPenalty
-from .callbacks.reward import DiversityFilter, Reward, process_pool
+from .callbacks.reward import Reward, connect_dask, local_dask_client, process_pool
+from .callbacks.reward_modification import DiversityFilter
 from .callbacks.replay import ExperienceReplay
 from .callbacks.sampler import ModelSampler, UniqueFilter
 from .core import set_seed
 from .environment import Checkpoint, Environment
 from .models.base import GenerativeModel
-from .objectives import get as get_objective
+from .scoring.objectives import get as get_objective
 from . import priors
 from .recipes import DEFAULT_RECIPE, RECIPES, get_recipe
 from .vocab import DRUG_ELEMENTS
 
 # %% auto #0
-__all__ = ['REACTIVE_ALERTS', 'OptimizeConfig', 'default_prior', 'load_prior', 'MedchemFilter', 'Filtered', 'run_summary',
-           'plot_run', 'build_environment', 'optimize', 'save_run']
+__all__ = ['SCORING_SETTINGS', 'REACTIVE_ALERTS', 'OptimizeConfig', 'default_prior', 'load_prior', 'MedchemFilter', 'Filtered',
+           'run_summary', 'plot_run', 'build_environment', 'scoring_executor', 'optimize', 'save_run']
 
 # %% ../nbs/17_optimize.ipynb #3140b1a3
+SCORING_SETTINGS = ('workers', 'dask_address', 'score_timeout')  # where and how long molecules are scored: the [scoring] table
 _RECIPE_SETTINGS = ('lr', 'sigma', 'replay', 'replay_pool', 'augmentation_rounds', 'genetic', 'diversity_bucket', 'diversity_min_score')
 
 @dataclass
 class OptimizeConfig:
     "Settings of an `optimize` run (each has a default; a TOML file may set any of them)."
-    objective: str = 'qed' # A task of `mrl.objectives` (e.g. 'qed', 'celecoxib_rediscovery'); see `mrl.objectives.list_tasks()`
+    objective: str = 'qed' # A task of `mrl.scoring.objectives` (e.g. 'qed', 'celecoxib_rediscovery'; see `list_tasks()`), or the name of your own scorer given to `optimize`
     prior: str = 'chembl' # A shipped prior (`mrl.priors.available()`) or the directory of a model saved with `GenerativeModel.save`
     out: str = 'runs/optimize' # The run directory
     batches: int = 100 # RL batches in all (a resumed run continues to this number)
@@ -59,13 +65,15 @@ class OptimizeConfig:
     diversity_bucket: int|None = None # Hits per scaffold before the diversity filter zeroes further ones, 0 disables it (default: the recipe's)
     diversity_min_score: float|None = None # Score from which a molecule counts as a hit for the diversity filter (default: the recipe's)
     medchem_filters: bool = True # Score 0 for molecules failing `MedchemFilter` (elements, size, reactive groups)
-    workers: int = 1 # Processes for scoring (1: in-process)
+    workers: int = 1 # Scoring processes on this machine (1: in-process): a local Dask cluster of single-threaded workers, or a process pool without dask[distributed]
+    dask_address: str = '' # Score on the running Dask cluster whose scheduler is at this address, e.g. 'tcp://10.0.0.5:8786' (instead of `workers`)
+    score_timeout: float = 0.0 # Seconds a chunk of molecules may take to score; molecules without a score by then fail and are counted (0: no limit)
     checkpoint_every: int = 10 # Save a checkpoint every this many batches
     seed: int = 0 # Random seed of the run
 
     @classmethod
     def from_toml(cls,
-                  path:str|Path, # A TOML file with keys of `OptimizeConfig` (at top level or in an `[optimize]` table)
+                  path:str|Path, # A TOML file with keys of `OptimizeConfig` (at top level or in an `[optimize]` table; the scoring keys may go in `[scoring]`)
                   **overrides, # Settings that take precedence over the file (e.g. from command-line flags)
                  ) -> 'OptimizeConfig':
         "Read a configuration file, checking every key and value type."
@@ -74,14 +82,20 @@ class OptimizeConfig:
         if not path.is_file(): raise ValueError(f"{str(path)!r} is a directory, not a configuration file.")
         try: data = tomllib.loads(path.read_text())
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e: raise ValueError(f"{str(path)!r} is not valid TOML: {e}") from None
+        scoring = data.pop('scoring', {})
+        if not isinstance(scoring, dict): raise ValueError(f"{str(path)!r}: 'scoring' must be a table ([scoring]), got {scoring!r}.")
+        misplaced = [k for k in scoring if k not in SCORING_SETTINGS]
+        if misplaced: raise ValueError(f"{str(path)!r}: [scoring] takes only {', '.join(SCORING_SETTINGS)}; put {misplaced} in [optimize].")
         tables = [k for k, v in data.items() if isinstance(v, dict)]
         if tables:
             if tables != ['optimize']:
-                raise ValueError(f"{str(path)!r} has the table(s) {[t for t in tables if t != 'optimize']}; the only table allowed is [optimize].")
+                raise ValueError(f"{str(path)!r} has the table(s) {[t for t in tables if t != 'optimize']}; the tables allowed are [optimize] and [scoring].")
             loose = [k for k in data if k != 'optimize']
             if loose: raise ValueError(f"{str(path)!r} has settings both in [optimize] and above it ({loose}); put them all in [optimize].")
             data = data['optimize']
-        return cls.from_dict({**data, **overrides}, source=str(path))
+        twice = sorted(set(scoring) & set(data))
+        if twice: raise ValueError(f"{str(path)!r} sets {twice} both in [scoring] and in [optimize]; keep one.")
+        return cls.from_dict({**data, **scoring, **overrides}, source=str(path))
 
     @classmethod
     def from_dict(cls,
@@ -126,15 +140,18 @@ class OptimizeConfig:
         if not (math.isfinite(self.lr) and self.lr > 0): bad('lr', 'a positive number')
         if not (math.isfinite(self.sigma) and self.sigma >= 0): bad('sigma', 'a number >= 0')
         if self.diversity_bucket < 0: bad('diversity_bucket', 'at least 0 (0 disables the filter)')
+        if not (math.isfinite(self.score_timeout) and self.score_timeout >= 0): bad('score_timeout', 'a number of seconds >= 0 (0: no limit)')
+        if self.dask_address and '://' not in self.dask_address: bad('dask_address', "a scheduler address such as 'tcp://10.0.0.5:8786'")
         if not 0 <= self.diversity_min_score <= 1: bad('diversity_min_score', 'between 0 and 1')
         if not self.out: bad('out', 'a directory path')
-        get_objective(self.objective)  # an unknown objective names the valid ones
         if self.prior not in priors.available() and not (Path(self.prior)/'config.json').is_file():
             raise ValueError(f"prior {self.prior!r} is neither a shipped prior ({priors.available()}) nor a directory holding a saved model.")
 
     def to_toml(self) -> str:
         "The configuration as TOML text (as written to the run directory); it reads back to the same configuration."
-        return tomli_w.dumps({'optimize': dataclasses.asdict(self)})
+        settings = dataclasses.asdict(self)
+        return tomli_w.dumps({'optimize': {k: v for k, v in settings.items() if k not in SCORING_SETTINGS},
+                              'scoring': {k: settings[k] for k in SCORING_SETTINGS}})
 
 # %% ../nbs/17_optimize.ipynb #ad4ed462
 def default_prior(
@@ -297,6 +314,7 @@ def build_environment(
     prior:GenerativeModel, # The prior; the agent starts as a copy and the prior stays frozen
     reference_smiles:list[str]|None=None, # Molecules novelty is measured against (the prior's training set)
     executor=None, # Where rewards are scored (`None`: in-process)
+    objective:Callable|None=None, # The scorer (default: the task `config.objective`)
 ) -> Environment:
     "The environment of `optimize`: the recipe's agent, samplers, losses, filters and diversity filter, plus checkpoints."
     from mrl.callbacks.log import Log
@@ -313,12 +331,26 @@ def build_environment(
     cbs = [Checkpoint(Path(config.out)/'checkpoint', every=config.checkpoint_every)]
     if config.diversity_bucket > 0:
         cbs.append(DiversityFilter(bucket_size=config.diversity_bucket, min_score=config.diversity_min_score))
-    objective = get_objective(config.objective)
+    if objective is None: objective = get_objective(config.objective)
     if config.medchem_filters: objective = Filtered(objective)
-    reward = Reward(objective, name=config.objective, executor=executor)
+    reward = Reward(objective, name=config.objective, executor=executor, timeout=config.score_timeout or None)
     return Environment(agent, samplers=samplers, rewards=[reward], losses=losses, cbs=cbs,
                        filters=[UniqueFilter()] if recipe.unique_batch else [],
                        log=Log(reference_smiles=reference_smiles, path=config.out))  # samples and metrics stream into the run directory
+
+@contextmanager
+def scoring_executor(
+    workers:int=1, # Scoring processes on this machine (1: in-process)
+    dask_address:str='', # The scheduler of a running Dask cluster to score on (instead of `workers`)
+):
+    "Where `optimize` scores, closed when the run ends: in-process, a running Dask cluster, or a new local one of `workers` single-threaded processes (a process pool without dask[distributed])."
+    if dask_address: executor = connect_dask(dask_address, timeout=30)  # unreachable: a one-line ConnectionError now, not a hang later
+    elif workers > 1: executor = local_dask_client(workers) if importlib.util.find_spec('distributed') else process_pool(workers)
+    else: executor = None
+    try: yield executor
+    finally:
+        if isinstance(executor, ProcessPoolExecutor): executor.shutdown(cancel_futures=True)
+        elif executor is not None: executor.close()  # a client: leaves a running cluster alone, ends a local one
 
 def _check_run_dir(out:Path, config:OptimizeConfig, resume:bool, overwrite:bool):
     "Refuse to clobber: an existing run directory needs `resume` (with the same settings) or `overwrite`."
@@ -330,7 +362,7 @@ def _check_run_dir(out:Path, config:OptimizeConfig, resume:bool, overwrite:bool)
             raise FileNotFoundError(f"nothing to resume in {str(out)!r} (no config.toml and checkpoint); run without --resume to start it.")
         saved = OptimizeConfig.from_toml(out/'config.toml')
         changed = {k: (getattr(saved, k), v) for k, v in dataclasses.asdict(config).items()
-                   if getattr(saved, k) != v and k not in ('batches', 'workers', 'checkpoint_every')}
+                   if getattr(saved, k) != v and k not in ('batches', 'checkpoint_every') + SCORING_SETTINGS}
         if changed:
             what = ', '.join(f"{k}: {a!r} in the run, {b!r} now" for k, (a, b) in changed.items())
             raise ValueError(f"cannot resume {str(out)!r} with changed settings ({what}); use the run's own settings "
@@ -352,22 +384,24 @@ def optimize(
     resume:bool=False, # Continue the run in `config.out` (same settings) up to `config.batches` batches in all
     overwrite:bool=False, # Replace the run in `config.out` if there is one
     progress:bool=True, # Show progress bars
+    objective:Callable|None=None, # A scorer of your own (SMILES list -> one float per molecule); `config.objective` then names it
 ) -> Environment:
-    "Run REINVENT-style RL on `config.objective` and write the run directory; returns the environment."
+    "Run RL on `config.objective` (or on your own `objective`) with the config's recipe and write the run directory; returns the environment."
     config = config or OptimizeConfig()
+    if objective is None: objective = get_objective(config.objective)  # an unknown task names the valid ones, before any work
+    elif not callable(objective): raise TypeError(f"objective must be a scorer (a callable: list of SMILES -> scores), got {objective!r}.")
     out = Path(config.out)
     _check_run_dir(out, config, resume, overwrite)
     if prior is None: prior = load_prior(config.prior)
     tmp = out/'config.toml.tmp'; tmp.write_text(config.to_toml()); os.replace(tmp, out/'config.toml')
     set_seed(config.seed)
-    executor = process_pool(config.workers) if config.workers > 1 else None  # its workers end with the run, even after kill -9
-    env = build_environment(config, prior, None, executor)
-    try:
-        if resume: env.load_checkpoint(out/'checkpoint')
-        env.fit(bs=config.batch_size, sl=config.max_len, iters=max(0, config.batches - env.iteration), progress=progress)
-    finally:  # also when Ctrl-C or SIGTERM ended the run: everything logged so far is written
-        if executor is not None: executor.shutdown(cancel_futures=True)
-        save_run(env, config)
+    with scoring_executor(config.workers, config.dask_address) as executor:
+        env = build_environment(config, prior, None, executor, objective)
+        try:
+            if resume: env.load_checkpoint(out/'checkpoint')
+            env.fit(bs=config.batch_size, sl=config.max_len, iters=max(0, config.batches - env.iteration), progress=progress)
+        finally:  # also when Ctrl-C or SIGTERM ended the run: everything logged so far is written
+            save_run(env, config)
     return env
 
 def save_run(

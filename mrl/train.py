@@ -10,7 +10,6 @@ import math
 import os
 import random
 import time
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -26,6 +25,7 @@ from torch.utils.data import Dataset
 from . import chem
 from .core import default_device, set_seed
 from .data import SmilesDataset, make_dataloader
+from .metrics import sample_metrics
 from .models.base import GenerativeModel
 from .vocab import UnknownTokenError, Vocab
 
@@ -492,19 +492,15 @@ def evaluate_samples(
     if isinstance(smiles, str): raise TypeError("evaluate_samples expects a list of SMILES, not a single string.")
     smiles = [s if isinstance(s, str) else '' for s in smiles]
     if not smiles: raise ValueError("evaluate_samples: no samples given.")
-    canon = chem.canonicalize(smiles, executor=executor)
-    valid = [c for c, s in zip(canon, smiles) if c is not None and s]
-    unique = list(dict.fromkeys(valid))
+    canon = [c if s else None for c, s in zip(chem.canonicalize(smiles, executor=executor), smiles)]
     if train_set is None: known = None
     elif isinstance(train_set, (set, frozenset)): known = train_set
     else:
         if isinstance(train_set, pd.DataFrame): train_set = train_set['smiles'].tolist()
         elif isinstance(train_set, (SmilesDataset, RandomSmilesDataset)): train_set = train_set.smiles
         known = set(c for c in chem.canonicalize(list(train_set), executor=executor) if c is not None)
-    novel = [True] * len(unique) if known is None else [u not in known for u in unique]
-    nan = float('nan')
-    div = chem.internal_diversity(unique[:max_diversity], executor=executor) if unique else nan
-    return SampleReport(n=len(smiles), n_valid=len(valid), n_unique=len(unique), n_novel=sum(novel),
-                        validity=len(valid) / len(smiles), uniqueness=len(unique) / len(valid) if valid else nan,
-                        novelty=(sum(novel) / len(unique) if unique else nan) if known is not None else nan,
-                        internal_diversity=div, unique_smiles=unique, novel=novel)
+    m = sample_metrics(canon, known, max_diversity, executor)
+    novel = [known is None or u not in known for u in m['unique_smiles']]
+    return SampleReport(n=m['n'], n_valid=m['n_valid'], n_unique=m['n_unique'], n_novel=sum(novel), validity=m['validity'],
+                        uniqueness=m['uniqueness'], novelty=m['novelty'], internal_diversity=m['internal_diversity'],
+                        unique_smiles=m['unique_smiles'], novel=novel)

@@ -18,7 +18,8 @@ from fastcore.basics import patch
 
 from .core import Callback
 from .sampler import BufferSampler, LatentSampler, LogSampler
-from ..chem import canonicalize, internal_diversity, mol_grid
+from ..chem import canonicalize, mol_grid
+from ..metrics import sample_metrics
 
 # %% auto #0
 __all__ = ['replay_sources', 'Log']
@@ -203,11 +204,10 @@ def _group_metrics(
     "Validity, uniqueness, novelty and diversity of what a group sampled; reward statistics of what was scored."
     out = {}
     if canon:
-        distinct = {c for c in canon if c}
-        out['valid'] = sum(bool(c) for c in canon) / len(canon)
-        out['unique'] = len(distinct) / len(canon)
-        if reference is not None and distinct: out['novel'] = sum(c not in reference for c in distinct) / len(distinct)
-        if diversity and distinct: out['diversity'] = float(internal_diversity(sorted(distinct))) if len(distinct) > 1 else 0.0
+        m = sample_metrics(canon, reference, max_diversity=len(canon) if diversity else 0)
+        out['valid'], out['unique'] = m['validity'], m['uniqueness']
+        if reference is not None and m['n_unique']: out['novel'] = m['novelty']
+        if diversity and m['n_unique']: out['diversity'] = m['internal_diversity']
     if kept_rewards is not None and len(kept_rewards):
         finite = np.isfinite(kept_rewards)
         if finite.any():

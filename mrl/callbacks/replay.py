@@ -12,7 +12,7 @@ import torch
 
 from .core import BatchState
 from .loss import AugmentedLikelihood, KLPenalty, LikelihoodPenalty, LossCallback
-from .reward import DiversityFilter
+from .reward_modification import DiversityFilter
 from .sampler import LogSampler
 from ..chem import is_valid, murcko_scaffolds, randomize_smiles
 
