@@ -144,7 +144,10 @@ def _run_batch(env:Environment):
                   'get_model_outputs', 'after_get_model_outputs', 'compute_loss', 'zero_grad'): env(e)
         if bs.loss.requires_grad: bs.loss.backward()
         env('before_step'); env('step')
-    env('after_batch')
+    try: env('after_batch')
+    except StopTraining:
+        env.iteration += 1  # the batch was trained on (and logged, if the log ran first): it counts, so a resumed run goes on after it
+        raise
 
 class _GracefulStop:
     "While `fit` runs: the first SIGINT (Ctrl-C) or SIGTERM asks it to stop after the batch in progress; a second one stops at once."

@@ -381,7 +381,11 @@ def _run_on(pool, task:Callable, chunks:list, slots:int, timeout:float|None, ret
 
 def _exit_soon():
     "Run on a Dask worker left with an overrunning scorer thread: end the process in a moment (after answering), so that its nanny starts a fresh one."
-    threading.Timer(0.5, os._exit, (1,)).start()
+    def end():
+        external = sys.modules.get('mrl.scoring.external')  # the commands it started (docking) must not outlive it
+        if external is not None: external.kill_running()
+        os._exit(1)
+    threading.Timer(0.5, end).start()
 
 def _restart_dask_workers(client, addresses:set[str]):
     "Replace the Dask workers (still in the cluster) that were left with a scorer thread past its time limit: the only way to stop that thread."
@@ -536,4 +540,4 @@ def local_dask_client(
     try: import dask; from distributed import Client
     except ImportError: raise ImportError("A local Dask cluster needs Dask's distributed scheduler: pip install 'dask[distributed]' (or use process_pool).") from None
     with dask.config.set({'distributed.scheduler.worker-saturation': 1.0}):  # no queue of tasks on a busy worker
-        return Client(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+        return Client(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.CRITICAL)

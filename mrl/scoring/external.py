@@ -22,7 +22,7 @@ from ..chem import MolLike, canonicalize
 from .core import ReverseSigmoid
 
 # %% auto #0
-__all__ = ['DOCKING_HINT', 'vina_transform', 'ExternalScorer', 'Docking', 'docking_drd2', 'DockingObjective']
+__all__ = ['DOCKING_HINT', 'vina_transform', 'kill_running', 'ExternalScorer', 'Docking', 'docking_drd2', 'DockingObjective']
 
 # %% ../../nbs/23_external.ipynb #9905c1e4
 def _tool_env(extra:dict|None=None) -> dict:
@@ -31,6 +31,16 @@ def _tool_env(extra:dict|None=None) -> dict:
     env['PATH'] = os.pathsep.join([str(Path(sys.executable).parent), env.get('PATH', '')])
     env.update(extra or {})
     return env
+
+_RUNNING:dict[int, str] = {}  # process-group id -> private folder of each command running in this process
+
+def kill_running():
+    "Kill every external command this process is running (with its children) and remove their folders: for a worker that must end at once."
+    for pgid, folder in list(_RUNNING.items()):
+        try: os.killpg(pgid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError): pass
+        shutil.rmtree(folder, ignore_errors=True)
+        _RUNNING.pop(pgid, None)
 
 def _kill_group(proc:subprocess.Popen):
     "Kill `proc` and every process it started (it leads its own process group), then reap it."
@@ -71,7 +81,7 @@ class ExternalScorer:
         smiles = [x if isinstance(x, str) else Chem.MolToSmiles(x) for x in xs]
         if any('\n' in s or '\r' in s for s in smiles): raise ValueError("a SMILES contains a line break; one molecule per line is the format.")
         if not smiles: return []
-        with tempfile.TemporaryDirectory(prefix='mrl-external-') as folder:
+        with tempfile.TemporaryDirectory(prefix='mrl-external-', ignore_cleanup_errors=True) as folder:
             inp, out = Path(folder, 'molecules.smi'), Path(folder, 'scores.txt')
             inp.write_text(''.join(s + '\n' for s in smiles))
             args = [a.replace('{input}', str(inp)).replace('{output}', str(out)) for a in self.command]
@@ -79,15 +89,17 @@ class ExternalScorer:
             with open(inp) as stdin:
                 proc = subprocess.Popen(args, stdin=subprocess.DEVNULL if uses_input else stdin, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True, cwd=self.cwd, env=_tool_env(self.env), start_new_session=True)
+                _RUNNING[proc.pid] = folder
                 try: stdout, stderr = proc.communicate(timeout=self.timeout)
                 except subprocess.TimeoutExpired:
                     _kill_group(proc)
-                    raise TimeoutError(f"{self.name}: {self.command[0]} ran longer than {self.timeout:g} s and was stopped") from None
+                    raise TimeoutError(f"{self.name}: {Path(self.command[0]).name} ran longer than {self.timeout:g} s and was stopped") from None
                 except BaseException:  # e.g. Reward's own time limit, or Ctrl-C: never leave the command running
                     _kill_group(proc)
                     raise
+                finally: _RUNNING.pop(proc.pid, None)
             if proc.returncode != 0:
-                raise RuntimeError(f"{self.name}: {self.command[0]} exited with status {proc.returncode}: {_last_line(stderr)}")
+                raise RuntimeError(f"{self.name}: {Path(self.command[0]).name} exited with status {proc.returncode}: {_last_line(stderr)}")
             text = out.read_text() if uses_output and out.exists() else ('' if uses_output else stdout)
         return _parse_scores(text, len(smiles), self.name)
 
