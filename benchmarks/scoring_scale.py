@@ -53,7 +53,6 @@ import logging
 import math
 import os
 import statistics
-import sys
 import time
 import warnings
 from pathlib import Path
@@ -354,8 +353,7 @@ def main():
 
     smiles, source = drug_like_batch(n)
     if a.docking:
-        try: from mrl.scoring.objectives import get as get_objective
-        except ImportError: from mrl.objectives import get as get_objective  # before mrl.scoring existed
+        from mrl.scoring.objectives import get as get_objective
         scorer, what = get_objective('docking_drd2'), 'AutoDock Vina against DRD2 (dockstring)'
     else:
         reps, one_ms = calibrate(smiles, cost_ms)

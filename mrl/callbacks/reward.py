@@ -539,5 +539,8 @@ def local_dask_client(
         raise ValueError(f"local_dask_client: workers must be a positive whole number, got {workers!r}.")
     try: import dask; from distributed import Client
     except ImportError: raise ImportError("A local Dask cluster needs Dask's distributed scheduler: pip install 'dask[distributed]' (or use process_pool).") from None
+    # a replaced worker (see `timeout`) may take longer than Dask's 15 s to come back; the cluster must not give up its slot.
+    # Set for the whole process, because Dask reads it when a worker is lost, long after the cluster started.
+    dask.config.set({'distributed.deploy.lost-worker-timeout': '1h'})
     with dask.config.set({'distributed.scheduler.worker-saturation': 1.0}):  # no queue of tasks on a busy worker
         return Client(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.CRITICAL)
