@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import difflib
-import importlib.util
 import math
 import os
 import shutil
@@ -65,8 +64,8 @@ class OptimizeConfig:
     diversity_bucket: int|None = None # Hits per scaffold before the diversity filter zeroes further ones, 0 disables it (default: the recipe's)
     diversity_min_score: float|None = None # Score from which a molecule counts as a hit for the diversity filter (default: the recipe's)
     medchem_filters: bool = True # Score 0 for molecules failing `MedchemFilter` (elements, size, reactive groups)
-    workers: int = 1 # Scoring processes on this machine (1: in-process): a local Dask cluster of single-threaded workers, or a process pool without dask[distributed]
-    dask_address: str = '' # Score on the running Dask cluster whose scheduler is at this address, e.g. 'tcp://10.0.0.5:8786' (instead of `workers`)
+    workers: int = 1 # Scoring processes on this machine (1: in-process): a process pool, or with dask_address 'local' a local Dask cluster
+    dask_address: str = '' # Score on the Dask cluster whose scheduler is at this address (e.g. 'tcp://10.0.0.5:8786'), or 'local': a new one of `workers` processes
     score_timeout: float = 0.0 # Seconds a chunk of molecules may take to score; molecules without a score by then fail and are counted (0: no limit)
     checkpoint_every: int = 10 # Save a checkpoint every this many batches
     seed: int = 0 # Random seed of the run
@@ -141,7 +140,7 @@ class OptimizeConfig:
         if not (math.isfinite(self.sigma) and self.sigma >= 0): bad('sigma', 'a number >= 0')
         if self.diversity_bucket < 0: bad('diversity_bucket', 'at least 0 (0 disables the filter)')
         if not (math.isfinite(self.score_timeout) and self.score_timeout >= 0): bad('score_timeout', 'a number of seconds >= 0 (0: no limit)')
-        if self.dask_address and '://' not in self.dask_address: bad('dask_address', "a scheduler address such as 'tcp://10.0.0.5:8786'")
+        if self.dask_address not in ('', 'local') and '://' not in self.dask_address: bad('dask_address', "a scheduler address such as 'tcp://10.0.0.5:8786', or 'local'")
         if not 0 <= self.diversity_min_score <= 1: bad('diversity_min_score', 'between 0 and 1')
         if not self.out: bad('out', 'a directory path')
         if self.prior not in priors.available() and not (Path(self.prior)/'config.json').is_file():
@@ -341,11 +340,12 @@ def build_environment(
 @contextmanager
 def scoring_executor(
     workers:int=1, # Scoring processes on this machine (1: in-process)
-    dask_address:str='', # The scheduler of a running Dask cluster to score on (instead of `workers`)
+    dask_address:str='', # The scheduler of a running Dask cluster to score on, or 'local' for a new one of `workers` processes
 ):
-    "Where `optimize` scores, closed when the run ends: in-process, a running Dask cluster, or a new local one of `workers` single-threaded processes (a process pool without dask[distributed])."
-    if dask_address: executor = connect_dask(dask_address, timeout=30)  # unreachable: a one-line ConnectionError now, not a hang later
-    elif workers > 1: executor = local_dask_client(workers) if importlib.util.find_spec('distributed') else process_pool(workers)
+    "Where `optimize` scores, closed when the run ends: in-process, a process pool of `workers`, a new local Dask cluster, or a running one."
+    if dask_address == 'local': executor = local_dask_client(workers)
+    elif dask_address: executor = connect_dask(dask_address, timeout=30)  # unreachable: a one-line ConnectionError now, not a hang later
+    elif workers > 1: executor = process_pool(workers)  # its workers end with the run, even after kill -9
     else: executor = None
     try: yield executor
     finally:
