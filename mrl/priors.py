@@ -261,6 +261,10 @@ def _earlier_stages(recipe:dict) -> list[dict]:
     "The recipes and training figures of the runs a continued run started from (`init`), earliest first."
     stages, init = [], recipe.get('init')
     while init:
+        if (Path(init)/'card.json').is_file():  # a packaged prior: its card holds its whole history
+            t = json.loads((Path(init)/'card.json').read_text())['training']
+            final = {'recipe': t['recipe'], **{k: t[k] for k in ('steps', 'best_valid_loss', 'seconds', 'hardware', 'threads')}}
+            return t.get('earlier_stages', []) + [final] + stages
         run = Path(init).parent
         r, t = json.loads((run/'recipe.json').read_text()), json.loads((run/'training.json').read_text())
         stages.insert(0, {'recipe': r, **{k: t[k] for k in ('steps', 'best_valid_loss', 'seconds', 'hardware', 'threads')}})
