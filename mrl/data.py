@@ -25,11 +25,11 @@ from . import chem
 from .vocab import DRUG_ELEMENTS, SmilesVocab, Vocab, smiles_alphabet
 
 # %% auto #0
-__all__ = ['NCI_SIZE', 'MOSES_SPLITS', 'MOSES_INSTALL', 'CHEMBL_SIZE', 'CHEMBL_INSTALL', 'read_smiles', 'nci_path', 'load_nci',
-           'moses_path', 'load_moses', 'chembl_path', 'load_chembl', 'CleanStep', 'Canonicalize', 'DropInvalid',
-           'Standardize', 'Deduplicate', 'LengthFilter', 'VocabFilter', 'AllowedAtoms', 'StepReport', 'CleanReport',
-           'clean', 'random_split', 'scaffold_split', 'SmilesDataset', 'pad_collate', 'BucketSampler',
-           'padding_fraction', 'make_dataloader']
+__all__ = ['NCI_SIZE', 'MOSES_SPLITS', 'MOSES_INSTALL', 'CHEMBL_SIZE', 'CHEMBL_INSTALL', 'PEPTIDES_SIZE', 'PEPTIDES_INSTALL',
+           'read_smiles', 'nci_path', 'load_nci', 'moses_path', 'load_moses', 'chembl_path', 'load_chembl',
+           'load_peptides', 'CleanStep', 'Canonicalize', 'DropInvalid', 'Standardize', 'Deduplicate', 'LengthFilter',
+           'VocabFilter', 'AllowedAtoms', 'StepReport', 'CleanReport', 'clean', 'random_split', 'scaffold_split',
+           'SmilesDataset', 'pad_collate', 'BucketSampler', 'padding_fraction', 'make_dataloader']
 
 # %% ../nbs/03_data.ipynb #8b61dca0
 _TEXT_SUFFIXES = {'.smi': 'smi', '.smiles': 'smi', '.txt': 'smi', '.csv': 'csv', '.tsv': 'csv'}
@@ -190,6 +190,18 @@ def load_chembl() -> pd.DataFrame:
     "About 300,000 molecules sampled from ChEMBL (CC BY-SA 3.0), uncleaned, with a `smiles` column; needs `pip install --no-deps molscore==1.9.5`."
     df = read_smiles(chembl_path())
     df.attrs['source'] = 'ChEMBL sample (molscore 1.9.5)'
+    return df
+
+PEPTIDES_SIZE = {'AMP': 2600, 'UniProt': 2600}
+PEPTIDES_INSTALL = 'pip install --no-deps modlamp==4.3.3'
+
+def load_peptides() -> pd.DataFrame:
+    "2,600 antimicrobial peptides and 2,600 UniProt sequences of similar lengths from modlAMP 4.3.3 (BSD-3), columns `sequence` and `label` ('AMP' or 'UniProt'); needs `pip install --no-deps modlamp==4.3.3`."
+    path = _package_file('modlamp', 'data/AMPvsUniProt.csv', 'The peptide data set', 'modlamp', PEPTIDES_INSTALL)
+    df = pd.read_csv(path, skiprows=1, header=None, names=['sequence', 'label'], skipinitialspace=True)
+    df['sequence'] = df['sequence'].str.strip()
+    df['label'] = df['label'].map({1: 'AMP', 0: 'UniProt'})
+    df.attrs['source'] = 'modlAMP 4.3.3 AMPvsUniProt'
     return df
 
 # %% ../nbs/03_data.ipynb #e6c4ab2d

@@ -558,3 +558,31 @@ class NucleotideVocab(CharVocab):
 
     def _standard(self): return list(('ACGU' if self.rna else 'ACGT') + (NUCLEOTIDE_AMBIGUITY if self.ambiguous else ''))
     def _options(self): return {'rna': self.rna, 'ambiguous': self.ambiguous}
+
+# %% ../nbs/02_vocab.ipynb #5ef03d21
+@patch
+def canonicalize(self:Vocab,
+                 strings:Sequence, # Strings this vocabulary's models write (SMILES: RDKit `Mol`s are accepted too)
+                ) -> list[str|None]:
+    "The canonical form of each string — canonical SMILES for molecular vocabularies — or `None` where it is not a valid object."
+    from mrl.chem import canonicalize as canonical_smiles  # (chemistry is imported when it is needed)
+    if isinstance(self, SelfiesVocab) and not self.smiles_io:
+        strings = [s if not isinstance(s, str) else _selfies_to_smiles(s) for s in strings]
+    return canonical_smiles(list(strings))
+
+def _selfies_to_smiles(s:str) -> str:
+    try: return sf.decoder(s) or ''
+    except Exception: return ''
+
+Vocab.molecular = True  # its strings are molecules: chemistry (scaffolds, fingerprints, pictures) applies to them
+
+@patch
+def canonicalize(self:ProteinVocab|NucleotideVocab,
+                 strings:Sequence[str], # Sequences
+                ) -> list[str|None]:
+    "Each sequence itself if it is non-empty and spelt only with the vocabulary's letters, else `None`."
+    letters = set(self.tokens)
+    return [s if isinstance(s, str) and s and set(s) <= letters else None for s in strings]
+
+ProteinVocab.molecular = NucleotideVocab.molecular = False
+

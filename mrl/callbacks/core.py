@@ -21,6 +21,7 @@ import pandas as pd
 import torch
 from fastcore.basics import patch
 
+from ..chem import canonicalize as canonical_smiles
 from ..core import default_device
 
 # %% auto #0
@@ -255,6 +256,19 @@ class Callback:
                      ):
         "Filter the environment's current batch in place, keeping every per-sample field aligned (see `filter_batch_state`)."
         filter_batch_state(self.environment.batch_state, valids)
+
+    def canonicalize(self,
+                     samples:Sequence, # Samples of the run: SMILES (or `Mol`s), or sequences for a protein or nucleotide model
+                    ) -> list[str|None]:
+        "Canonical forms of `samples` as the agent's vocabulary defines them (`Vocab.canonicalize`), `None` where invalid; canonical SMILES outside an environment."
+        agent = getattr(self.environment, 'agent', None)
+        return canonical_smiles(list(samples)) if agent is None else agent.vocab.canonicalize(list(samples))
+
+    @property
+    def molecular(self) -> bool:
+        "Whether the run's samples are molecules, so that chemistry (scaffolds, fingerprints, pictures) applies; `True` outside an environment."
+        agent = getattr(self.environment, 'agent', None)
+        return True if agent is None else agent.vocab.molecular
 
 # %% ../../nbs/10_callbacks_core.ipynb #eac502c7
 def filter_batch_state(

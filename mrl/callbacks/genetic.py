@@ -13,7 +13,6 @@ import torch
 from rdkit import Chem, rdBase
 
 from .sampler import Sampler
-from ..chem import canonicalize
 from ..genetic import MolLimits, offspring
 
 # %% auto #0
@@ -51,6 +50,9 @@ class GeneticSampler(Sampler):
         self.population: dict[str, float] = {}  # canonical SMILES -> best raw score
         self.scored: set[str] = set()  # canonical SMILES of every valid molecule scored in this run: offspring are always new
 
+    def setup(self):
+        if not self.molecular: raise ValueError(f"GeneticSampler {self.name!r} breeds molecular graphs; this run's samples are sequences.")
+
     def add(self,
             smiles:Sequence[str], # Scored molecules (any spelling)
             scores:Sequence[float], # Their raw scores
@@ -58,7 +60,7 @@ class GeneticSampler(Sampler):
         "Remember scored molecules: all valid ones as scored (never offered again), those scoring at least `min_score` as candidates for the population of the best `population_size`."
         smiles, scores = list(smiles), [float(r) for r in scores]
         if len(smiles) != len(scores): raise ValueError(f"add got {len(smiles)} molecules and {len(scores)} scores; pass one score per molecule.")
-        for key, r in zip(canonicalize(smiles) if smiles else [], scores):
+        for key, r in zip(self.canonicalize(smiles) if smiles else [], scores):
             if key is None: continue
             self.scored.add(key)
             if math.isfinite(r) and r >= self.min_score and r > self.population.get(key, -math.inf): self.population[key] = r

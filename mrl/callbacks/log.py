@@ -18,7 +18,7 @@ from fastcore.basics import patch
 
 from .core import Callback
 from .sampler import BufferSampler, LatentSampler, LogSampler
-from ..chem import canonicalize, mol_grid
+from ..chem import mol_grid
 from ..metrics import sample_metrics
 
 # %% auto #0
@@ -122,14 +122,15 @@ _LEAD = ('valid', 'unique', 'score', 'reward')  # what the progress bar and the 
 class Log(Callback):
     "Records every sample and per-batch metrics, shows them in the progress bar, plots and saves them."
     def __init__(self,
-                 reference_smiles:Iterable[str]|None=None, # Molecules to measure novelty against (e.g. the training set); canonicalised once
+                 reference_smiles:Iterable[str]|None=None, # Molecules (sequences, for a sequence model) to measure novelty against, e.g. the training set; canonicalised once, by the agent's vocabulary
                  show:Sequence[str]=(*_LEAD, 'top10', 'diversity'), # Metrics shown live in the progress bar
                  diversity_every:int=1, # Compute internal diversity every this many batches (it costs O(n²) similarities)
                  name:str='log', # Callback name (`env.log`)
                  path:str|Path|None=None, # A directory: every batch's samples and metrics are appended to `samples.csv` and `metrics.csv` there as the run goes, and memory holds only the batch in progress; `None`: everything is kept in memory
                 ):
         super().__init__(name=name, order=100)
-        self.reference = None if reference_smiles is None else {s for s in canonicalize(list(reference_smiles)) if s}
+        self.reference_samples = None if reference_smiles is None else list(reference_smiles)
+        self.reference = None  # their canonical forms, made in `setup` once the agent's vocabulary is known
         self.show, self.diversity_every = list(show), diversity_every
         self.path = None if path is None else Path(path)
         self._tables = None if path is None else {'samples': _CsvTable(self.path/'samples.csv', text=('smiles', 'source')),
@@ -155,6 +156,11 @@ class Log(Callback):
         self._current[name] = _as_float(value)
 
 # %% ../../nbs/12_log.ipynb #d8af3199
+@patch
+def setup(self:Log):
+    "Canonicalise the novelty reference as the agent's vocabulary does (canonical SMILES, or sequences for a sequence model)."
+    if self.reference_samples is not None: self.reference = {c for c in self.canonicalize(self.reference_samples) if c}
+
 @patch
 def before_train(self:Log):
     "With a `path`: create the directory, and refuse to write over the samples of another run."
@@ -225,12 +231,12 @@ def after_batch(self:Log):
     kept, kept_sources = list(bs.samples), list(bs.sources)
     row['n_samples'] = len(kept)
     sampled, sources = self._sampled if self._sampled is not None else (kept, kept_sources)
-    canon_of = dict(zip(sampled, canonicalize(sampled) if sampled else []))
+    canon_of = dict(zip(sampled, self.canonicalize(sampled) if sampled else []))
     missing = [s for s in dict.fromkeys(kept) if s not in canon_of]
-    if missing: canon_of.update(zip(missing, canonicalize(missing)))
+    if missing: canon_of.update(zip(missing, self.canonicalize(missing)))
     canon, kept_canon = [canon_of[s] for s in sampled], [canon_of[s] for s in kept]
     rewards = self._batch_rewards if self._batch_rewards is not None and len(self._batch_rewards) == len(kept) else None
-    diversity = self.environment.iteration % self.diversity_every == 0
+    diversity = self.molecular and self.environment.iteration % self.diversity_every == 0  # fingerprint diversity needs molecules
 
     def group(is_member) -> dict:
         pre, post = [is_member(s) for s in sources], np.array([is_member(s) for s in kept_sources], dtype=bool)
@@ -309,7 +315,7 @@ def top(self:Log,
     smiles, rows, canon, seen = df['smiles'].tolist(), [], [], set()
     step = max(4 * k, 256)  # canonicalise only as far down the ranking as needed
     for start in range(0, len(smiles), step):
-        for i, c in enumerate(canonicalize(smiles[start:start + step]), start):
+        for i, c in enumerate(self.canonicalize(smiles[start:start + step]), start):
             if c is None or (unique and c in seen): continue
             seen.add(c); rows.append(i); canon.append(c)
             if len(rows) == k: break
@@ -325,6 +331,7 @@ def top_grid(self:Log,
               n_cols:int=4, # Molecules per row
              ):
     "A grid image of the `k` best molecules, each labelled with its canonical SMILES and its score."
+    if not self.molecular: raise ValueError("top_grid draws molecules; this run's samples are sequences: use `log.top(k)` for a table.")
     top = self.top(k, by=by)
     legends = [f"{s if len(s) <= 40 else s[:39] + '…'}\n{by} {v:.3g}" for s, v in zip(top['smiles'], top[by])]
     return mol_grid(list(top['smiles']), legends=legends, n_cols=n_cols)

@@ -44,6 +44,9 @@ class ExperienceReplay(LogSampler):
         "Refuse, before any training, an agent or loss that the randomised-SMILES updates cannot serve."
         if not self.rounds: return
         env = self.environment
+        if self.randomize and not self.molecular:
+            raise ValueError(f"ExperienceReplay(rounds={self.rounds}, randomize=True) rewrites molecules as random SMILES; this run's samples are "
+                             "sequences: use randomize=False.")
         if env.agent.is_latent:
             raise ValueError(f"ExperienceReplay(rounds={self.rounds}) retrains on randomised SMILES, which have no latents: it needs a "
                              f"sequence model, not {type(env.agent.model).__name__}. Use rounds=0 with latent models.")

@@ -27,7 +27,7 @@ from fastcore.basics import patch
 from rdkit import Chem
 
 from ..core import chunked
-from ..chem import MolLike, canonicalize
+from ..chem import MolLike
 from .core import Callback, BatchState
 from ..scoring.core import _float_array, _scores_array
 
@@ -211,7 +211,7 @@ def _log_metric(cb:Callback, name:str, value:float, add:bool=False):
 class Reward(Callback):
     "A scoring function as a callback: canonicalised, cached, optionally parallel; invalid and failed molecules penalised and counted."
     def __init__(self,
-                 fn:Callable[[list], Sequence[float]], # Bulk scorer: a list of (canonical) SMILES -> one float each
+                 fn:Callable[[list], Sequence[float]], # Bulk scorer: a list of canonical SMILES (sequences, for a sequence model) -> one float each
                  name:str|None=None, # Its column in the batch state and the log; default `fn.name` or `fn.__name__`
                  weight:float=1.0, # Its contribution to `batch_state.rewards` is `weight * score`
                  transform:Callable|None=None, # Applied to the raw scores (e.g. `Sigmoid(2, 4)`); `None` keeps them
@@ -427,7 +427,7 @@ def score(self:Reward,
     "Score `samples`: the final scores (transformed, penalties applied) as a float array, in order. Updates the counts."
     if isinstance(samples, (str, Chem.Mol)): samples = [samples]
     samples = list(samples)
-    canon = canonicalize(samples) if samples else []
+    canon = self.canonicalize(samples) if samples else []
     valid = np.array([c is not None for c in canon], dtype=bool)
     unique = list(dict.fromkeys(c for c in canon if c is not None))
     known = self.cache.lookup(unique) if self.cache is not None else {}

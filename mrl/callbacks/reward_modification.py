@@ -13,7 +13,7 @@ import pandas as pd
 import torch
 from rdkit import Chem
 
-from ..chem import MolLike, canonicalize, murcko_scaffolds
+from ..chem import MolLike, murcko_scaffolds
 from .core import Callback, BatchState
 from .log import replay_sources
 from .reward import _log_metric
@@ -51,14 +51,14 @@ class NoveltyBonus(Callback):
 
     def reset(self):
         "Forget every molecule seen so far except the `reference` ones."
-        self.seen:set[str] = {c for c in canonicalize(self.reference) if c is not None} if self.reference else set()
+        self.seen:set[str] = {c for c in self.canonicalize(self.reference) if c is not None} if self.reference else set()
 
     def novel(self,
               samples:Sequence[MolLike], # A batch of molecules
               update:bool=True, # Add the batch to the memory afterwards
              ) -> np.ndarray:
         "Whether each sample is new (valid, not seen before, first copy in the batch)."
-        canon = canonicalize(list(samples)) if len(samples) else []
+        canon = self.canonicalize(list(samples)) if len(samples) else []
         flags, in_batch = np.zeros(len(canon), dtype=bool), set()
         for i, c in enumerate(canon):
             if c is None or c in in_batch: continue
@@ -67,7 +67,9 @@ class NoveltyBonus(Callback):
         if update: self.seen |= in_batch
         return flags
 
-    def setup(self): _log_metric(self, self.name, 0., add=True)
+    def setup(self):
+        self.reset()  # the reference, canonicalised as the agent's vocabulary does (SMILES, or sequences)
+        _log_metric(self, self.name, 0., add=True)
     def state_dict(self) -> dict: return {'seen': sorted(self.seen)}
     def load_state_dict(self, state:dict): self.seen = set(state['seen'])
 
@@ -151,6 +153,7 @@ class DiversityFilter(Callback):
         return pd.DataFrame(self._records, columns=['batch', 'smiles', 'scaffold', 'score', 'rewarded'])
 
     def setup(self):
+        if not self.molecular: raise ValueError(f"DiversityFilter {self.name!r} groups molecules by Murcko scaffold; this run's samples are sequences, which have none.")
         for m in ('penalized', 'scaffolds'): _log_metric(self, f'{self.name}_{m}', 0., add=True)
     def state_dict(self) -> dict: return {'counts': dict(self.counts), 'records': [list(r) for r in self._records], 'n_hits': self.n_hits}
     def load_state_dict(self, state:dict):

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from .core import Callback
-from ..chem import canonicalize, has_substructure, is_valid, DESCRIPTORS, descriptors
+from ..chem import has_substructure, DESCRIPTORS, descriptors
 from ..vocab import UnknownTokenError
 
 # %% auto #0
@@ -206,7 +206,7 @@ class LogSampler(Sampler):
                 ):
         super().__init__(name, p_batch)
         self.pool_size, self.min_score = pool_size, min_score
-        self.memory: dict[str, ReplayEntry] = {}  # canonical SMILES -> entry
+        self.memory: dict[str, ReplayEntry] = {}  # canonical form (SMILES, or the sequence) -> entry
 
     def add(self,
             smiles:Sequence[str], # Molecules as sampled (or known good molecules, in the vocabulary's spelling)
@@ -215,7 +215,7 @@ class LogSampler(Sampler):
         "Remember valid molecules scoring at least `min_score`: one entry per canonical SMILES with its best score; the best `pool_size` are kept."
         smiles, scores = list(smiles), [float(r) for r in scores]
         if len(smiles) != len(scores): raise ValueError(f"add got {len(smiles)} molecules and {len(scores)} scores; pass one score per molecule.")
-        for smi, key, r in zip(smiles, canonicalize(smiles), scores):
+        for smi, key, r in zip(smiles, self.canonicalize(smiles), scores):
             if key is None or not math.isfinite(r) or r < self.min_score: continue
             if key not in self.memory or r > self.memory[key].score: self.memory[key] = ReplayEntry(smi, r)
         if len(self.memory) > self.pool_size:
@@ -310,8 +310,6 @@ class Filter(Callback):
         if self.on_buffer and buffer is not None and buffer.new_items: buffer.filter_new(self._keep(buffer.new_items))
 
 # %% ../../nbs/14_samplers.ipynb #835d228a
-def _valid_all(smiles): return [is_valid(s) for s in smiles]
-
 def _first_occurrences(smiles):
     seen = set()
     return [not (s in seen or seen.add(s)) for s in smiles]
@@ -330,9 +328,14 @@ class _InRange:
         values = descriptors(smiles, names=[self.name])[self.name].to_numpy()
         return [bool(np.isfinite(v) and self.low <= v <= self.high) for v in values]
 
-def ValidFilter(name:str='valid') -> Filter:
-    "Remove molecules RDKit cannot parse (usually better left in the batch with a penalty, so the agent learns to avoid them)."
-    return Filter(_valid_all, name=name)
+class ValidFilter(Filter):
+    "Remove invalid samples — molecules RDKit cannot parse, sequences with letters outside the alphabet (usually better left in the batch with a penalty, so the agent learns to avoid them)."
+    def __init__(self,
+                 name:str='valid', # Callback name
+                ):
+        super().__init__(self._valid, name=name)
+
+    def _valid(self, samples:list[str]) -> list[bool]: return [c is not None for c in self.canonicalize(samples)]
 
 def SmartsFilter(smarts:str|Sequence[str], # Pattern(s) that must NOT occur
                  name:str='smarts') -> Filter:
