@@ -39,6 +39,13 @@ def _kinds(outputs) -> tuple[bool, bool]:
     return bool(visible), picture
 
 
+def terminal_view(output: dict) -> dict:
+    "A stream output as a terminal shows it: each line keeps only what follows its last carriage return (progress bars)."
+    if output.get('output_type') != 'stream': return dict(output)
+    text = ''.join(output['text']) if isinstance(output['text'], list) else output['text']
+    return {**output, 'text': '\n'.join(line.rsplit('\r', 1)[-1] for line in text.split('\n'))}
+
+
 def stale_outputs(stored, fresh, ran: set) -> list[str]:
     "Cells (that ran and are shown) whose stored outputs disagree with the fresh run."
     problems = []
@@ -80,7 +87,7 @@ def run(path: Path, flags: set[str], update: str = 'never', check: bool = True) 
         problems = []
     else: problems = stale_outputs(stored, nb, ran)
     if update == 'always' or (update == 'stale' and problems):
-        for i in ran: stored.cells[i]['outputs'] = [dict(o) for o in nb.cells[i].get('outputs', [])]
+        for i in ran: stored.cells[i]['outputs'] = [terminal_view(o) for o in nb.cells[i].get('outputs', [])]
         write_nb(stored, path)
         print(f'{path.name}: fresh outputs written')
         return 0
