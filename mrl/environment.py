@@ -180,9 +180,9 @@ def _stopped(env:Environment, signum:int, saved:bool) -> BaseException:
     if not checkpoints: where = "nothing was saved (add a Checkpoint callback to make a run resumable)"
     elif saved: where = f"checkpoint saved in {str(checkpoints[0].path)!r}; resume with fit(..., resume={str(checkpoints[0].path)!r})"
     else: where = f"the batch in progress was abandoned; resume from the last checkpoint with fit(..., resume={str(checkpoints[0].path)!r})"
-    print(f"Interrupted after batch {env.iteration}: {where}.", file=sys.stderr, flush=True)
+    print(f"Interrupted after {env.iteration} batches: {where}.", file=sys.stderr, flush=True)
     if signum == signal.SIGTERM: return SystemExit(128 + signal.SIGTERM)
-    return KeyboardInterrupt(f"training interrupted after batch {env.iteration}")
+    return KeyboardInterrupt(f"training interrupted after {env.iteration} batches")
 
 @patch
 def fit(self:Environment,
@@ -210,7 +210,7 @@ def fit(self:Environment,
                 if report and (i + 1 - start) % report == 0: _report(self)
                 if stop.signum is not None: break
         except StopTraining as e:
-            print(f"Training stopped after batch {self.iteration}: {e}")
+            print(f"Training stopped after {self.iteration} batches: {e}")  # batches 0 .. iteration-1 are complete
         except KeyboardInterrupt:  # a second Ctrl-C, or one where no handler could be installed: nothing more runs
             raise _stopped(self, stop.signum or signal.SIGINT, saved=False) from None
         finally:
