@@ -20,7 +20,8 @@ from .core import chunked
 
 # %% auto #0
 __all__ = ['SPECIALS', 'DRUG_ELEMENTS', 'AMINO_ACIDS', 'AMINO_ACIDS_EXTRA', 'NUCLEOTIDE_AMBIGUITY', 'UnknownTokenError', 'Vocab',
-           'SmilesVocab', 'smiles_alphabet', 'CharVocab', 'SelfiesVocab', 'ProteinVocab', 'NucleotideVocab']
+           'SmilesVocab', 'smiles_alphabet', 'CharVocab', 'SelfiesVocab', 'SequenceVocab', 'ProteinVocab',
+           'NucleotideVocab']
 
 # %% ../nbs/02_vocab.ipynb #23b90980
 class UnknownTokenError(ValueError):
@@ -68,6 +69,7 @@ def _check_strings(strings, what:str) -> list:
 class Vocab:
     "A token vocabulary with special tokens `pad`=0, `bos`=1, `eos`=2, `unk`=3; subclasses define `tokenize`."
     _unk_decodes_to_token = True  # decode `unk` as the `unk` string (False: drop it)
+    molecular = True  # its strings are molecules: chemistry (scaffolds, fingerprints, pictures) applies to them (see `canonicalize`)
 
     def __init__(self,
                  tokens:Iterable[str], # The ordinary tokens (no specials); their ids follow the specials, in this order
@@ -526,7 +528,18 @@ AMINO_ACIDS = 'ACDEFGHIKLMNPQRSTVWY'
 AMINO_ACIDS_EXTRA = 'BZJUOX'
 NUCLEOTIDE_AMBIGUITY = 'RYSWKMBDHVN'
 
-class ProteinVocab(CharVocab):
+class SequenceVocab(CharVocab):
+    "Base class of the biological-sequence vocabularies: a sequence is valid when spelt with the alphabet, and is its own canonical form."
+    molecular = False  # its strings are sequences, not molecules: chemistry (scaffolds, fingerprints, pictures) does not apply
+
+    def canonicalize(self,
+                     strings:Sequence[str], # Sequences
+                    ) -> list[str|None]:
+        "Each sequence itself if it is non-empty and spelt only with the vocabulary's letters, else `None`."
+        letters = set(self.tokens)
+        return [s if isinstance(s, str) and s and set(s) <= letters else None for s in strings]
+
+class ProteinVocab(SequenceVocab):
     "Amino-acid vocabulary (one-letter codes) for peptides and proteins."
     def __init__(self,
                  tokens:Iterable[str]|None=None, # Single letters; `None`: the 20 standard amino acids (plus extras if `extended`)
@@ -542,7 +555,7 @@ class ProteinVocab(CharVocab):
     def _standard(self): return list(AMINO_ACIDS + (AMINO_ACIDS_EXTRA if self.extended else ''))
     def _options(self): return {'extended': self.extended}
 
-class NucleotideVocab(CharVocab):
+class NucleotideVocab(SequenceVocab):
     "Nucleotide vocabulary (DNA by default, RNA with `rna=True`)."
     def __init__(self,
                  tokens:Iterable[str]|None=None, # Single letters; `None`: A C G T (or A C G U), plus ambiguity codes if asked
@@ -574,15 +587,4 @@ def _selfies_to_smiles(s:str) -> str:
     try: return sf.decoder(s) or ''
     except Exception: return ''
 
-Vocab.molecular = True  # its strings are molecules: chemistry (scaffolds, fingerprints, pictures) applies to them
-
-@patch
-def canonicalize(self:ProteinVocab|NucleotideVocab,
-                 strings:Sequence[str], # Sequences
-                ) -> list[str|None]:
-    "Each sequence itself if it is non-empty and spelt only with the vocabulary's letters, else `None`."
-    letters = set(self.tokens)
-    return [s if isinstance(s, str) and s and set(s) <= letters else None for s in strings]
-
-ProteinVocab.molecular = NucleotideVocab.molecular = False
 
