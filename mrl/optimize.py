@@ -411,7 +411,7 @@ def save_run(
     "Write the run directory's results: samples, metrics, top molecules, the report figure and the trained model."
     import matplotlib.pyplot as plt
     out = Path(config.out)
-    env.log.save(out)
+    env.log.save(out, plot=False)  # the report figure below replaces the log's generic one
     if len(env.log.df):
         fig = plot_run(env, title=f"{config.objective}: {out.name} ({env.iteration} batches of {config.batch_size})")
         fig.savefig(out/'metrics.png', dpi=90); plt.close(fig)

@@ -373,17 +373,18 @@ def timings(self:Log) -> pd.DataFrame:
 def save(self:Log,
           path:str|Path, # The run directory (created if needed)
           top_k:int=100, # How many top molecules to write to `top.csv`
+          plot:bool=True, # Also draw `metrics.png` (`False` where the caller draws its own report, as `mrl.optimize` does)
          ) -> Path:
-    "Write `samples.csv` (all samples), `metrics.csv`, `top.csv`, `metrics.png` and `top.png` into `path` (a log with that `path` has written the first two already)."
+    "Write `samples.csv` (all samples), `metrics.csv`, `top.csv`, `metrics.png` and `top.png` (molecules only) into `path` (a log with that `path` has written the first two already)."
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
     own = self._tables is not None and path.resolve() == self.path.resolve()
     if not (own and self._tables['samples'].size): self.df.to_csv(path/'samples.csv', index=False)
     if not (own and self._tables['metrics'].size): self.metrics.to_csv(path/'metrics.csv', index=False)
     top = self.top(top_k)
     top.to_csv(path/'top.csv', index=False)
-    fig = self.plot_metrics(smooth=5)
+    fig = self.plot_metrics(smooth=5) if plot else None
     if fig is not None: fig.savefig(path/'metrics.png', dpi=100); plt.close(fig)
-    if len(top): self.top_grid(12).save(path/'top.png')
+    if len(top) and self.molecular: self.top_grid(12).save(path/'top.png')
     return path
 
 @patch
