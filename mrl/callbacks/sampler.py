@@ -86,7 +86,7 @@ class ModelSampler(Sampler):
     "Fresh samples from the agent; runs last and fills the batch up to its size."
     def __init__(self,
                  p_batch:float=1.0, # Fraction of the batch to sample from the agent
-                 temperature:float=1.0, # Sampling temperature
+                 temperature:float=1.0, # Sampling temperature (losses score samples at temperature 1, so other values make policy-gradient updates off-policy)
                  buffer_size:int=0, # Molecules to add to the buffer whenever it is rebuilt (0: none)
                  name:str='model', # Sampler name
                 ):
