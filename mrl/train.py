@@ -10,6 +10,7 @@ import math
 import os
 import random
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -364,6 +365,9 @@ def pretrain(
     train_dl = make_dataloader(train_ds, bs, shuffle=True, num_workers=num_workers, seed=seed)
     valid_dl = None if valid_ds is None else make_dataloader(valid_ds, bs, shuffle=False, num_workers=num_workers)
     total = len(train_dl) * epochs if max_steps is None else min(max_steps, len(train_dl) * epochs)
+    if max_steps is not None and max_steps > total:
+        warnings.warn(f"pretrain: max_steps={max_steps} is more than {epochs} epoch(s) of {len(train_dl)} batches; it stops after "
+                      f"{total} steps (raise `epochs` to train longer).", stacklevel=2)
     opt = torch.optim.AdamW(_param_groups(model, weight_decay), lr=lr)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_schedule(schedule, total, warmup))
     conditions = (valid_ds if valid_ds is not None else train_ds).conditions
