@@ -239,7 +239,8 @@ def _card_markdown(card:dict) -> str:
              '## Architecture', '', f"`{a['class']}` with {a['n_parameters']:,} parameters: " + ', '.join(f'{k} {v}' for k, v in a['hparams'].items())
              + f"; a vocabulary of {a['vocab_size']} tokens (the training tokens plus the closed alphabet of the allowed elements).", '',
              '## Training', '', f"{t['steps']:,} steps of batch {t['recipe']['bs']} (best validation loss {t['best_valid_loss']:.4f} at step {t['best_step']:,}), "
-             f"{t['seconds']/3600:.2f} h on {t['hardware']} ({t['threads']} torch threads, torch {t['torch']}).", '']
+             f"{t['seconds']/3600:.2f} h on {t['hardware']}"
+             + ('' if 'torch' in t['hardware'] else f" ({t['threads']} torch threads, torch {t['torch']})") + '.', '']
     for i, st in enumerate(t.get('earlier_stages', []), 1):
         r = st['recipe']
         lines += [f"It continued stage {i}: {st['steps']:,} steps from random weights" if not r.get('init') else f"It continued stage {i}: {st['steps']:,} steps",
