@@ -470,6 +470,10 @@ _SELFIES_EXTRA = ['.', '[NH1]', '[NH1+1]', '[=NH1+1]', '[NH2+1]', '[NH3+1]', '[C
                   '[NH1-1]', '[S@]', '[S@@]']
 
 # %% ../nbs/02_vocab.ipynb #2115d6bc
+def _selfies_to_smiles(s:str) -> str:
+    try: return sf.decoder(s) or ''
+    except Exception: return ''
+
 class SelfiesVocab(Vocab):
     "SELFIES vocabulary (via the `selfies` package); by default encodes SMILES and decodes to SMILES."
     _unk_decodes_to_token = False
@@ -503,6 +507,13 @@ class SelfiesVocab(Vocab):
 
     def _detokenize(self, s:str) -> str:
         return sf.decoder(s) if self.smiles_io else s
+
+    def canonicalize(self,
+                     strings:Sequence, # SMILES (or SELFIES strings if `smiles_io=False`, decoded to SMILES first)
+                    ) -> list[str|None]:
+        "Canonical SMILES of each string, `None` where it is not a valid molecule (see `Vocab.canonicalize`)."
+        if not self.smiles_io: strings = [_selfies_to_smiles(s) if isinstance(s, str) else s for s in strings]
+        return super().canonicalize(strings)
 
     @classmethod
     def from_smiles(cls,
@@ -579,12 +590,6 @@ def canonicalize(self:Vocab,
                 ) -> list[str|None]:
     "The canonical form of each string — canonical SMILES for molecular vocabularies — or `None` where it is not a valid object."
     from mrl.chem import canonicalize as canonical_smiles  # (chemistry is imported when it is needed)
-    if isinstance(self, SelfiesVocab) and not self.smiles_io:
-        strings = [s if not isinstance(s, str) else _selfies_to_smiles(s) for s in strings]
     return canonical_smiles(list(strings))
-
-def _selfies_to_smiles(s:str) -> str:
-    try: return sf.decoder(s) or ''
-    except Exception: return ''
 
 
