@@ -37,6 +37,7 @@ class Agent(Callback):
                  scheduler:Callable|None=None, # `optimizer -> LR scheduler`, stepped after every optimiser step
                  clip_grad:float|None=1.0, # Clip the gradient norm to this before each step (`None`: no clipping)
                  condition:torch.Tensor|None=None, # For conditional models: the condition vector to generate for
+                 prior_cache:int=50_000, # Remember the prior's log-probabilities of this many token sequences, so a replayed molecule is scored under the frozen prior once (0: no cache; conditional and latent models never cache)
                  name:str='agent', # Callback name (`env.agent`)
                 ):
         super().__init__(name=name, order=5)
@@ -54,6 +55,8 @@ class Agent(Callback):
         self.condition = None if condition is None else torch.as_tensor(condition, dtype=torch.float32)
         self.is_latent = model.sample_latent(1) is not None
         self._tokens = {}
+        self.prior_cache = prior_cache
+        self._prior_cache = {}  # token sequence (bytes) -> per-token log-probs under the prior
 
     @property
     def device(self) -> torch.device: return self.model.device
@@ -127,9 +130,32 @@ def model_outputs(self:Agent,
     self.model.eval()  # no dropout: the log-probabilities must be those of the policy that sampled
     self.prior.eval()
     bs.agent_log_probs, bs.agent_token_log_probs = self.model.log_prob(bs.tokens, **bs.model_inputs)
-    with torch.no_grad():
-        bs.prior_log_probs, bs.prior_token_log_probs = self.prior.log_prob(bs.tokens, **bs.model_inputs)
+    bs.prior_log_probs, bs.prior_token_log_probs = self.prior_log_prob(bs.tokens, **bs.model_inputs)
     bs.mask = bs.tokens[:, 1:] != self.vocab.pad_idx
+
+@patch
+def prior_log_prob(self:Agent,
+                   tokens:torch.Tensor, # (n, T) token ids starting with `bos`, padded with `pad`
+                   **model_inputs, # `condition` / `latent`, for conditional and latent models
+                  ) -> tuple[torch.Tensor, torch.Tensor]:
+    "Per-sequence and per-token log-probabilities of `tokens` under the frozen prior, without gradients; sequences scored before come from the cache."
+    with torch.no_grad():
+        if model_inputs or not self.prior_cache: return self.prior.log_prob(tokens, **model_inputs)
+        lengths = (tokens[:, 1:] != self.vocab.pad_idx).sum(1).tolist()
+        keys = [row[:l + 1].cpu().numpy().tobytes() for row, l in zip(tokens, lengths)]
+        rows = {k: self._prior_cache[k] for k in keys if k in self._prior_cache}
+        new = {}  # sequence -> its first row in the batch, for the sequences the cache lacks
+        for i, k in enumerate(keys):
+            if k not in rows: new.setdefault(k, i)
+        if new:
+            scored = self.prior.log_prob(tokens[list(new.values())])[1]
+            for (k, i), row in zip(new.items(), scored):
+                rows[k] = row[:lengths[i]].clone()
+                if len(self._prior_cache) >= self.prior_cache: self._prior_cache.pop(next(iter(self._prior_cache)))  # forget the oldest
+                self._prior_cache[k] = rows[k]
+        token_lp = torch.zeros(tokens.shape[0], tokens.shape[1] - 1, device=tokens.device)
+        for i, (k, l) in enumerate(zip(keys, lengths)): token_lp[i, :l] = rows[k]
+        return token_lp.sum(1), token_lp
 
 @patch
 def get_model_outputs(self:Agent):
@@ -194,6 +220,7 @@ def load_state_dict(self:Agent, state:dict):
     "Restore a state saved by `state_dict`; the learning rate given now wins over the saved one (without a scheduler), and a change is reported."
     self.model.load_state_dict(state['model'])
     self.prior.load_state_dict(state['prior'])
+    self._prior_cache = {}
     lrs = [g['lr'] for g in self.opt.param_groups]
     self.opt.load_state_dict(state['opt'])
     if self.scheduler is None:
