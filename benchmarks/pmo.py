@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from mrl.chem import canonicalize
 from mrl.core import machine_description
 from mrl.callbacks.core import Callback
 from mrl.callbacks.reward import Reward
@@ -77,17 +78,26 @@ def _run(task, seed, prior, budget, config, oracle):
     max_batches = 5 * budget // config.batch_size + 10   # ends earlier: the budget or the patience rule stops the run
     env.fit(bs=config.batch_size, sl=config.max_len, iters=max_batches, progress=False)
     m = oracle_metrics(oracle)
-    model = env.log.df
-    model = model[model['source'] == 'model']
-    last = model[model['batch'] == model['batch'].max()]['smiles']
-    seen_before = set(model[model['batch'] < model['batch'].max()]['smiles'])
-    fresh = sum(1 for s in set(last) if s and s not in seen_before) / max(len(last), 1)  # PMO issue's no-collapse check
+    fresh = last_batch_new(env.log.df, partial_last=oracle.exhausted)
     row = {'recipe': config.recipe, 'task': task, 'seed': seed, 'auc_top10': m['auc_top10'], 'avg_top10': m['avg_top10'],
            'avg_top1': m['avg_top1'], 'n_calls': m['n_calls'], 'batches': env.iteration, 'last_batch_new': round(fresh, 3),
            'wall_s': round(time.time() - start, 1)}
     calls, top10 = top_k_curve(oracle, 10, 100, budget)
     curve = pd.DataFrame({'recipe': config.recipe, 'task': task, 'seed': seed, 'calls': calls, 'top10': top10})
     return row, curve
+
+
+def last_batch_new(log: pd.DataFrame, partial_last: bool) -> float:
+    """The no-collapse check: the fraction of the last complete batch's valid model samples that are distinct molecules
+    not sampled before in the run. When the budget ran out, the last logged batch holds only what it still scored."""
+    model = log[log['source'] == 'model']
+    batches = sorted(model['batch'].unique())
+    if partial_last: batches = batches[:-1]
+    if not batches: return float('nan')
+    canon = dict(zip(model['smiles'], canonicalize(list(model['smiles']))))
+    last = [canon[s] for s in model[model['batch'] == batches[-1]]['smiles'] if canon[s]]
+    before = {canon[s] for s in model[model['batch'] < batches[-1]]['smiles']}
+    return len(set(last) - before) / max(len(last), 1)
 
 
 def table(df: pd.DataFrame) -> pd.DataFrame:

@@ -138,6 +138,7 @@ def _report_failures(fn:Callable, failed:list, n_items:int, errors:list|None):
 # %% ../nbs/00_core.ipynb #19afb0d6
 class StopTraining(Exception):
     "Raise from any callback or scorer to end `Environment.fit` normally (e.g. when an oracle's call budget is spent)."
+    partial_batch:bool = False # Set by a reward that stopped mid-batch after keeping what it had scored in the batch state: `fit` logs that batch (untrained) before it ends
 
 # %% ../nbs/00_core.ipynb #0ca4e4dc
 class Timer:

@@ -140,14 +140,24 @@ def _run_batch(env:Environment):
     env.batch_state = bs = BatchState(env.agent.device)
     for e in ('before_batch', 'sample_batch', 'before_filter_batch', 'filter_batch', 'after_sample'): env(e)
     if len(bs.samples):
-        for e in ('before_compute_reward', 'compute_reward', 'after_compute_reward', 'reward_modification',
-                  'get_model_outputs', 'after_get_model_outputs', 'compute_loss', 'zero_grad'): env(e)
+        try: env('before_compute_reward'); env('compute_reward')
+        except StopTraining as stop:
+            if stop.partial_batch: _log_untrained(env)
+            raise
+        for e in ('after_compute_reward', 'reward_modification', 'get_model_outputs', 'after_get_model_outputs',
+                  'compute_loss', 'zero_grad'): env(e)
         if bs.loss.requires_grad: bs.loss.backward()
         env('before_step'); env('step')
     try: env('after_batch')
     except StopTraining:
         env.iteration += 1  # the batch was trained on (and logged, if the log ran first): it counts, so a resumed run goes on after it
         raise
+
+def _log_untrained(env:Environment):
+    "A batch cut short by a stop that kept what it had scored (an oracle's budget ran out): log it, do not train on it, count it."
+    try: env('after_compute_reward'); env('after_batch')
+    except StopTraining: pass  # the run is ending already
+    env.iteration += 1
 
 class _GracefulStop:
     "While `fit` runs: the first SIGINT (Ctrl-C) or SIGTERM asks it to stop after the batch in progress; a second one stops at once."

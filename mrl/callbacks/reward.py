@@ -26,9 +26,9 @@ import torch
 from fastcore.basics import patch
 from rdkit import Chem
 
-from ..core import chunked
+from ..core import StopTraining, chunked
 from ..chem import MolLike
-from .core import Callback, BatchState
+from .core import Callback, BatchState, filter_batch_state
 from ..scoring.core import _float_array, _scores_array
 
 # %% auto #0
@@ -433,15 +433,21 @@ def score(self:Reward,
     known = self.cache.lookup(unique) if self.cache is not None else {}
     todo = [c for c in unique if c not in known]
     self.n_timeouts = self.n_lost = 0
+    stop, unscored = None, set()
     if todo:
-        new = self._call_scorer(todo)
+        try: new = self._call_scorer(todo)
+        except StopTraining as e:  # a spent budget: keep what the call still scored (NaN: did not fit), then end the run
+            if getattr(e, 'scores', None) is None or len(e.scores) != len(todo): raise
+            new, stop = dict(zip(todo, map(float, e.scores))), e
+            unscored = {c for c, v in new.items() if math.isnan(v)}
         known.update(new)
         if self.cache is not None: self.cache.update({k: v for k, v in new.items() if math.isfinite(v)})  # failures are retried
     raw = np.array([known[c] if c is not None else math.nan for c in canon], dtype=float)
     scores = raw.copy()
     if self.transform is not None and valid.any():
         scores[valid] = _float_array(self.transform(raw[valid])).reshape(-1)
-    failed = valid & ~np.isfinite(scores)
+    scored = np.array([c not in unscored for c in canon], dtype=bool)
+    failed = valid & scored & ~np.isfinite(scores)
     scores[~valid] = self.penalty
     scores[failed] = self.failure_penalty
     self.n_invalid, self.n_failed = int((~valid).sum()), int(failed.sum())
@@ -454,6 +460,9 @@ def score(self:Reward,
                       f"failure_penalty={self.failure_penalty:g}" + (f" (e.g. {example[0]!r}: {example[1]})" if example else
                       " (it returned NaN or infinity)") + ". The run goes on; `reward.n_failed`/`total_failed` count "
                       "failures and `reward.errors` keeps recent messages. (Shown once per reward.)", stacklevel=2)
+    if stop is not None:
+        stop.batch_scores, stop.scored = scores, scored  # `NaN` where the budget ran out
+        raise stop
     return scores
 
 # %% ../../nbs/15_rewards.ipynb #d5b15957
@@ -466,7 +475,18 @@ def setup(self:Reward):
 def compute_reward(self:Reward):
     "Score the batch: add `weight * score` to `batch_state.rewards` and store the score as `batch_state[name]`."
     bs = self.environment.batch_state
-    scores = torch.as_tensor(self.score(bs.samples), dtype=_float_dtype(bs), device=_batch_device(self, bs))
+    try: scores = self.score(bs.samples)
+    except StopTraining as stop:  # the budget ran out in this batch: keep the molecules it scored, for the log
+        if getattr(stop, 'scored', None) is None: raise
+        filter_batch_state(bs, stop.scored)
+        self._write_scores(bs, stop.batch_scores[stop.scored])
+        stop.partial_batch = True
+        raise
+    self._write_scores(bs, scores)
+
+@patch
+def _write_scores(self:Reward, bs:BatchState, scores:np.ndarray):
+    scores = torch.as_tensor(scores, dtype=_float_dtype(bs), device=_batch_device(self, bs))
     bs[self.name] = scores
     bs.rewards = bs.rewards.to(scores.device) + self.weight * scores
     for m in ('invalid', 'failed', 'timeouts', 'lost'): _log_metric(self, f'{self.name}_{m}', getattr(self, f'n_{m}'))
