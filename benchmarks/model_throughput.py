@@ -8,9 +8,11 @@ For each model at a prior-like size — the REINVENT-style LSTM (3 layers x 512,
 - scoring: `model.log_prob` of 512 sequences without gradients (what a frozen prior does in RL), molecules/s;
 - the peak resident memory of the process while doing so (the GPU's peak allocation with `--device cuda`).
 
-Absolute numbers depend on the machine, so the script also measures the machine's float32 matmul peak
-(`torch.mm` of 2048 x 2048 matrices) in the same run, and reports each model's achieved FLOP/s as a fraction of
-it (model FLOP utilisation, MFU). FLOPs are counted as 2 per multiply-add of the matrix products the model needs:
+Absolute numbers depend on the machine, so the script also measures the machine's float32 matmul peak in the
+same run — the best of `torch.mm` (MKL's sgemm on a CPU) and oneDNN's matmul (an mkldnn `Linear`), 2048 x 2048 x
+2048, measured before and after each model — and reports each model's achieved FLOP/s as a fraction of it (model
+FLOP utilisation, MFU). An MFU above 100 % would mean the peak was measured on a slower path than the model used.
+FLOPs are counted as 2 per multiply-add of the matrix products the model needs:
 per LSTM layer and token 8*d_h*(d_in + d_h) (four gates, input and recurrent weights), plus 2*d_h*V for the output
 layer; training counts 3x the forward pass (forward + two backward products). Element-wise work (gate
 nonlinearities, softmax, sampling) is not counted: it is the overhead the MFU exposes. The Transformer's FLOPs
@@ -29,7 +31,6 @@ import os
 import threading
 import time
 
-import numpy as np
 import psutil
 import torch
 
@@ -60,17 +61,37 @@ def sync(device: torch.device):
     if device.type == 'cuda': torch.cuda.synchronize(device)
 
 
-def matmul_gflops(device: torch.device, m: int, k: int, n: int, repeats: int = 5) -> float:
-    "Best float32 GFLOP/s of `torch.mm` of (m x k) @ (k x n)."
-    a, b = torch.randn(m, k, device=device), torch.randn(k, n, device=device)
-    for _ in range(2): torch.mm(a, b)
+def _best_gflops(fn, flops: float, device: torch.device, repeats: int) -> float:
+    "Best GFLOP/s of `fn` (which does `flops` floating-point operations) over `repeats` timings, after two warm-up calls."
+    for _ in range(2): fn()
     best = float('inf')
     reps = 20 if device.type == 'cuda' else 1
     for _ in range(repeats):
         sync(device); t = time.perf_counter()
-        for _ in range(reps): torch.mm(a, b)
+        for _ in range(reps): fn()
         sync(device); best = min(best, (time.perf_counter() - t) / reps)
-    return 2 * m * k * n / best / 1e9
+    return flops / best / 1e9
+
+
+def matmul_gflops(device: torch.device, m: int, k: int, n: int, repeats: int = 5) -> float:
+    "Best float32 GFLOP/s of `torch.mm` of (m x k) @ (k x n) (MKL's sgemm on CPU, cuBLAS on a GPU)."
+    a, b = torch.randn(m, k, device=device), torch.randn(k, n, device=device)
+    return _best_gflops(lambda: torch.mm(a, b), 2 * m * k * n, device, repeats)
+
+
+def onednn_gflops(n: int = 2048, repeats: int = 5) -> float:
+    "Best float32 GFLOP/s of oneDNN's matmul: an n x n `Linear` converted with `torch.utils.mkldnn.to_mkldnn`, applied to an n x n mkldnn tensor."
+    from torch.utils import mkldnn
+    layer = mkldnn.to_mkldnn(torch.nn.Linear(n, n, bias=False).eval())
+    x = torch.randn(n, n).to_mkldnn()
+    with torch.no_grad(): return _best_gflops(lambda: layer(x), 2 * n ** 3, torch.device('cpu'), repeats)
+
+
+def peak_gflops(device: torch.device, n: int = 2048) -> dict[str, float]:
+    "The float32 matmul GFLOP/s of each path torch offers on `device` (n x n x n); the peak for MFU is the best of them."
+    paths = {'torch.mm': matmul_gflops(device, n, n, n)}
+    if device.type == 'cpu' and torch.backends.mkldnn.is_available(): paths['oneDNN linear'] = onednn_gflops(n)
+    return paths
 
 
 class PeakMemory:
@@ -151,7 +172,7 @@ def best_time(fn, repeats: int, device) -> tuple[float, object]:
 
 
 def measure(name: str, model, args, device) -> dict:
-    V, L = len(model.vocab), args.seq_len
+    L = args.seq_len
     row = {'model': name, 'params (M)': sum(p.numel() for p in model.parameters()) / 1e6}
     is_vae = VAE is not None and isinstance(model, VAE)
     is_tf = TransformerLM is not None and isinstance(model, TransformerLM)
@@ -256,23 +277,23 @@ def main():
     torch.set_num_threads(args.threads)
     vocab = SmilesVocab.from_smiles(load_nci().smiles)
     env = environment(device)
-    peak = matmul_gflops(device, 2048, 2048, 2048)
+    paths = peak_gflops(device)
     h = 512
-    env['matmul peak, 2048^3 (GFLOP/s)'] = f'{peak:.1f}'
+    for path, gflops in paths.items(): env[f'matmul 2048^3, {path} (GFLOP/s)'] = f'{gflops:.1f}'
     env[f'matmul at the LSTM sampling shape {args.sample_bs}x{h}x{4*h} (GFLOP/s)'] = f'{matmul_gflops(device, args.sample_bs, h, 4*h):.1f}'
     env[f'matmul at the LSTM training recurrence {args.train_bs}x{h}x{4*h} (GFLOP/s)'] = f'{matmul_gflops(device, args.train_bs, h, 4*h):.1f}'
     env['vocabulary (NCI) tokens'] = len(vocab)
     print('## Environment')
     for k, v in env.items(): print(f'  {k:<62} {v}')
 
-    rows, peaks = [], [peak]
+    rows, peaks = [], [max(paths.values())]
     for name, model in build_models(vocab, args.models, device).items():
         load = os.getloadavg()[0]
         print(f'measuring {name} (load average {load:.2f}) ...', flush=True)
         rows.append({**measure(name, model, args, device), 'load': load})
         del model
-        peaks.append(matmul_gflops(device, 2048, 2048, 2048))  # the peak drifts when other work shares the cores
-    print(f"\nmatmul peak (2048^3) measured {len(peaks)} times, before and after each model: "
+        peaks.append(max(peak_gflops(device).values()))  # the peak drifts when other work shares the cores
+    print(f"\nmatmul peak (2048^3, best of {' and '.join(paths)}) measured {len(peaks)} times, before and after each model: "
           f"{', '.join(f'{p:.1f}' for p in peaks)} GFLOP/s; MFU below uses the largest")
     peak = max(peaks)
 
@@ -284,7 +305,7 @@ def main():
         print(f"{r['model']:<18} {r['load']:>5.2f} {r['params (M)']:>7.2f} {r['sample mol/s']:>9.0f} {r['sample steps']:>5d} {r['sample GFLOP/s']:>8.1f} "
               f"{100*r['sample GFLOP/s']/peak:>4.0f}% {r['train mol/s']:>8.0f} {r['train GFLOP/s']:>8.1f} {100*r['train GFLOP/s']/peak:>4.0f}% "
               f"{r['score mol/s']:>9.0f} {r['score GFLOP/s']:>8.1f} {100*r['score GFLOP/s']/peak:>4.0f}% {r['peak mem (MB)']:>9.0f}")
-    print(f"MFU = achieved GFLOP/s / matmul peak ({peak:.1f} GFLOP/s); load = 1-min load average when the model's measurement began "
+    print(f"MFU = achieved GFLOP/s / matmul peak ({peak:.1f} GFLOP/s, the best fp32 path); load = 1-min load average when the model's measurement began "
           f"(this machine has {os.cpu_count()} cores; a load above that means the timings shared the cores). Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.profile: profile_lstm(vocab, args, device)
 
