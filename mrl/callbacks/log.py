@@ -98,10 +98,13 @@ class _CsvTable:
             raise ValueError(f"{where} holds {len(df)} rows and columns {list(df.columns)}, where the checkpoint counts {rows} rows of {columns}; it was changed since.")
         self._rewrite(df.iloc[:rows][columns])
 
+# floats must read back exactly as written (a resumed run compares them): pandas 3 parses round-trip by default and deprecates asking
+_EXACT_FLOATS = {} if int(pd.__version__.split('.')[0]) >= 3 else {'float_precision': 'round_trip'}
+
 def _read_csv(file:Path, text:Sequence[str]) -> pd.DataFrame:
     columns = pd.read_csv(file, nrows=0).columns
     return pd.read_csv(file, keep_default_na=False, na_values={c: [''] for c in columns if c not in text},
-                       dtype={c: str for c in columns if c in text}, float_precision='round_trip')
+                       dtype={c: str for c in columns if c in text}, **_EXACT_FLOATS)
 
 
 # %% ../../nbs/12_log.ipynb #7f8a5a1d
