@@ -28,7 +28,7 @@ repeated to a calibrated cost of about `--cost-ms` (default 75 ms of CPU time) p
    thread can stop it, so the batch lasts until the call returns or until the Reward's last resort,
    `2 * timeout + 10` s, whichever comes first; `worker_free_after_s` is when the stuck worker takes work again.
 
-The Dask clusters run with `distributed.deploy.lost-worker-timeout` raised to an hour (see `dask_cluster`): with the
+The Dask clusters run with `distributed.deploy.lost-worker-timeout` raised to an hour (as `mrl.callbacks.reward.local_dask_client` builds them): with the
 default 15 s, two worker restarts within 15 s make a LocalCluster drop that worker for good.
 
 Prints the tables with the machine line (`mrl.core.machine_description()`), the load average and the measured CPU
@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import logging
 import math
 import os
 import statistics
@@ -63,7 +62,7 @@ import rdkit
 from rdkit import Chem, rdBase
 from rdkit.Chem import AllChem, Descriptors
 
-from mrl.callbacks.reward import Reward, process_pool
+from mrl.callbacks.reward import Reward, local_dask_client, process_pool
 from mrl.chem import canonicalize
 from mrl.core import machine_description
 
@@ -180,23 +179,6 @@ def calibrate(smiles:list[str], cost_ms:float) -> tuple[int, float]:
 
 
 # ---------------------------------------------------------------- executors
-
-def dask_cluster(workers:int):
-    """A LocalCluster of `workers` processes with one thread each, and its client (as in nbs/15_rewards.ipynb).
-
-    `distributed.deploy.lost-worker-timeout` is raised to an hour, for the whole process: with Dask's 15 s default, a
-    LocalCluster whose worker is restarted twice within 15 s (here: after two timed-out batches in a row, as `Reward`
-    replaces a worker left with an overrunning scorer) closes that worker's nanny for good and runs on with one worker fewer."""
-    import dask
-    from distributed import Client, LocalCluster
-    dask.config.set({'distributed.deploy.lost-worker-timeout': '1h'})  # global: it is read when a worker is lost
-    with dask.config.set({'distributed.scheduler.worker-saturation': 1.0}):
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=logging.CRITICAL)
-    client = Client(cluster)
-    client.wait_for_workers(workers, timeout=120)
-    return cluster, client
-
 
 def wait_for_replacement(client, before:set[str], workers:int, limit:float=60.) -> float:
     "Seconds until the cluster has `workers` workers again, at least one of them new (after a worker was replaced)."
@@ -372,11 +354,11 @@ def main():
     clusters = {}
     if not a.skip_dask:
         for w in sorted({1, W}):
-            t = time.perf_counter(); cluster, client = dask_cluster(w); startup = time.perf_counter() - t
+            t = time.perf_counter(); client = local_dask_client(w); client.wait_for_workers(w, timeout=120); startup = time.perf_counter() - t
             t = time.perf_counter(); timed_score(Reward(scorer, executor=client), smiles[:2 * w]); warm = time.perf_counter() - t
             rows.append(throughput(f'dask LocalCluster({w}x1)', scorer, smiles, client, repeats, reference, startup, warm)[0])
-            if w == W: clusters[w] = (cluster, client)
-            else: client.close(); cluster.close()
+            if w == W: clusters[w] = client
+            else: client.close()  # ends its cluster
     for r in rows: r['speedup'] = round(base_wall / r['wall_s'], 2)
     print(pd.DataFrame(rows).to_string(index=False))
 
@@ -388,14 +370,14 @@ def main():
         base = {r['chunksize']: (r['wall_s'], r['cpu_s']) for r in base_rows}
         rows += base_rows + overhead(f'process_pool({W})', many, pool, sizes, oreps, base)
         if clusters:
-            rows += overhead(f'dask LocalCluster({W}x1)', many, clusters[W][1], sizes, oreps, base)
-            rows.append(plain_dask(clusters[W][1], many, W, oreps))
+            rows += overhead(f'dask LocalCluster({W}x1)', many, clusters[W], sizes, oreps, base)
+            rows.append(plain_dask(clusters[W], many, W, oreps))
         print(pd.DataFrame([r for r in rows if r['section'] == 'overhead']).dropna(axis=1, how='all').to_string(index=False))
 
         # 3. a hanging molecule: in Python (time.sleep), then in C code holding the GIL
         few = smiles[:min(a.hang_n, n)]
         hang = ConformerEnergy(scorer.repeats, hang_on=few[len(few) // 4], hang_s=hang_s)
-        targets = [(f'process_pool({W})', pool, None)] + ([(f'dask LocalCluster({W}x1)', clusters[W][1], clusters[W][1])] if clusters else [])
+        targets = [(f'process_pool({W})', pool, None)] + ([(f'dask LocalCluster({W}x1)', clusters[W], clusters[W])] if clusters else [])
         for name, ex, client in targets:
             for to, cs in [(None, None), (timeout, None), (timeout, 1)]:
                 rows.append(hanging(name, hang, few, ex, to, cs, client, W))
@@ -410,7 +392,7 @@ def main():
             rows[-1]['worker_free_after_s'] = round(time.perf_counter() - t, 1)
             print({k: v for k, v in rows[-1].items() if v not in (None, '')})
     pool.shutdown()  # (a second shutdown is harmless)
-    for cluster, client in clusters.values(): client.close(); cluster.close()
+    for client in clusters.values(): client.close()
 
     total = time.perf_counter() - t_start
     df = pd.DataFrame(rows)
@@ -420,7 +402,7 @@ def main():
               f"(1/5/15 min): {load}; {cpu}; load average after: {load_after}.\n\n"
               f"Batch: {n} molecules from {source}. Scorer: {what}. Process pool: `process_pool({W})`. Dask: "
               f"`LocalCluster(n_workers, threads_per_worker=1, processes=True)`, worker-saturation 1.0, "
-              f"lost-worker-timeout 1 h (see `dask_cluster`)." + (f"\n\n{a.note}" if a.note else ''))
+              f"lost-worker-timeout 1 h (`local_dask_client`)." + (f"\n\n{a.note}" if a.note else ''))
     cols = {'throughput': ['mode', 'molecules', 'chunksize', 'startup_s', 'warmup_s', 'wall_s', 'wall_min_s', 'molecules_per_s', 'speedup',
                            'cores_used', 'cpu_ms_per_molecule', 'same_scores'],
             'overhead': ['mode', 'molecules', 'chunksize', 'chunks', 'wall_s', 'ms_per_chunk', 'cpu_s', 'cpu_ms_per_chunk'],
