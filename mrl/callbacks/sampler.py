@@ -261,10 +261,11 @@ class LatentSampler(LogSampler):
                  noise:float=0.1, # Standard deviation of the Gaussian noise added to each latent
                  pool_size:int=100, # Memory of best molecules to perturb
                  min_score:float=-math.inf, # Molecules scoring below this never enter the memory
+                 temperature:float=1.0, # Decoding temperature: below 1 stays closer to the decoder's most likely molecule for each latent (updates on these samples are then off-policy, as with `ModelSampler`)
                  name:str='latent', # Sampler name
                 ):
         super().__init__(p_batch, pool_size, min_score, name)
-        self.noise = noise
+        self.noise, self.temperature = noise, temperature
 
     def sample_batch(self):
         "Encode remembered molecules, perturb their latents, decode, and record the latents."
@@ -276,7 +277,7 @@ class LatentSampler(LogSampler):
         if not seeds: return
         z = env.agent.model.encode(env.agent.encode(seeds))  # posterior means (no gradients)
         z = z + self.noise * torch.randn_like(z)
-        smiles, z = env.agent.sample(len(seeds), max_len=env.sl, latent=z)
+        smiles, z = env.agent.sample(len(seeds), max_len=env.sl, temperature=self.temperature, latent=z)
         self._append(smiles, z)
 
 # %% ../../nbs/14_samplers.ipynb #fe840d6d
