@@ -267,10 +267,14 @@ class LatentSampler(LogSampler):
         super().__init__(p_batch, pool_size, min_score, name)
         self.noise, self.temperature = noise, temperature
 
+    def setup(self):
+        "Refuse an agent without a latent space when the environment is built, before any training."
+        agent = self.environment.agent
+        if not agent.is_latent: raise ValueError(f"LatentSampler needs a latent-variable agent (e.g. a VAE), got {type(agent.model).__name__}; use ModelSampler or LogSampler with it.")
+
     def sample_batch(self):
         "Encode remembered molecules, perturb their latents, decode, and record the latents."
         env = self.environment
-        if not env.agent.is_latent: raise ValueError(f"LatentSampler needs a latent-variable agent (e.g. a VAE), got {type(env.agent.model).__name__}.")
         n = self.n_samples()
         if n <= 0 or not self.memory: return
         seeds = self._encodable(random.choices([e.smiles for e in self.memory.values()], k=n))
