@@ -446,7 +446,10 @@ def score(self:Reward,
     scores = raw.copy()
     if self.transform is not None and valid.any():
         scores[valid] = _float_array(self.transform(raw[valid])).reshape(-1)
-    scored = np.array([c not in unscored for c in canon], dtype=bool)
+    # the oracle scores new molecules in batch order until the budget runs out: the batch up to the first molecule it did
+    # not reach was scored (invalid molecules and repeats included), the rest was not
+    cut = next((i for i, c in enumerate(canon) if c in unscored), len(canon))
+    scored = np.arange(len(canon)) < cut
     failed = valid & scored & ~np.isfinite(scores)
     scores[~valid] = self.penalty
     scores[failed] = self.failure_penalty
@@ -476,7 +479,7 @@ def compute_reward(self:Reward):
     "Score the batch: add `weight * score` to `batch_state.rewards` and store the score as `batch_state[name]`."
     bs = self.environment.batch_state
     try: scores = self.score(bs.samples)
-    except StopTraining as stop:  # the budget ran out in this batch: keep the molecules it scored, for the log
+    except StopTraining as stop:  # the budget ran out in this batch: keep the part of it that was scored, for the log
         if getattr(stop, 'scored', None) is None: raise
         filter_batch_state(bs, stop.scored)
         self._write_scores(bs, stop.batch_scores[stop.scored])
