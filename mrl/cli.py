@@ -106,7 +106,7 @@ def _add_optimize(sub):
 
 # %% ../nbs/30_cli.ipynb #cf42a793
 _RECIPE_FLAGS = ('d_embedding', 'd_hidden', 'n_layers', 'dropout', 'max_tokens', 'max_molecules', 'epochs', 'max_steps', 'bs', 'lr',
-                 'schedule', 'warmup', 'init', 'seed')
+                 'schedule', 'warmup', 'init', 'seed', 'split_seed')
 
 def pretrain_command(args:argparse.Namespace) -> int:
     "Run `mrl pretrain`: train a prior from a recipe of `mrl.priors` (a shipped one, or one for your data) into a run directory."
@@ -148,7 +148,7 @@ def _add_pretrain_sample(sub):
     p.add_argument('--threads', type=int, default=0, help='torch threads for training (default: torch decides)')
     for name, kind in [('epochs', int), ('max_steps', int), ('bs', int), ('lr', float), ('schedule', str), ('warmup', float),
                        ('init', str), ('max_tokens', int), ('max_molecules', int), ('d_embedding', int), ('d_hidden', int),
-                       ('n_layers', int), ('dropout', float), ('seed', int)]:
+                       ('n_layers', int), ('dropout', float), ('seed', int), ('split_seed', int)]:
         p.add_argument('--' + name.replace('_', '-'), type=kind, default=None, help="(default: the recipe's)")
     p.set_defaults(func=pretrain_command)
     p = sub.add_parser('sample', help='sample from a saved model', description='Sample molecules from a saved model and check validity, uniqueness and diversity.')

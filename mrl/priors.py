@@ -55,7 +55,11 @@ class PriorRecipe:
     init:str|None = None # Start from this saved model (a directory), continuing its training, instead of random weights
     valid_every:int = 500 # Steps between validations (loss and sampled validity)
     n_valid_samples:int = 500 # Molecules sampled at each validation to measure validity
-    seed:int = 0 # Seed of the subset, splits, batch order and initialisation
+    seed:int = 0 # Seed of the batch order and initialisation (and of the subset and splits, unless `split_seed` is given)
+    split_seed:int|None = None # Seed of the subset and splits (`None`: `seed`); keep it when continuing a prior, so its held-out molecules stay unseen
+
+    @property
+    def data_seed(self) -> int: return self.seed if self.split_seed is None else self.split_seed
 
     def to_dict(self) -> dict: return dataclasses.asdict(self)
 
@@ -89,7 +93,7 @@ def load_corpus(
     "The recipe's corpus (a name of `CORPORA` or a SMILES file), cleaned: canonical SMILES and the `CleanReport`."
     raw = _raw_corpus(recipe.corpus)
     if recipe.max_molecules is not None and len(raw) > recipe.max_molecules:
-        raw = raw.sample(n=recipe.max_molecules, random_state=recipe.seed).sort_index()
+        raw = raw.sample(n=recipe.max_molecules, random_state=recipe.data_seed).sort_index()
     kept, report = clean(raw, cleaning_steps(recipe), executor=executor, verbose=verbose, source=raw.attrs.get('source'))
     if not len(kept): raise ValueError(f"the {recipe.corpus} corpus holds no molecules after cleaning; see the report above.")
     return kept['smiles'].tolist(), report
@@ -103,8 +107,8 @@ def split_corpus(
     if recipe.corpus == 'moses':
         test, _ = clean(load_moses('test'), cleaning_steps(recipe), executor=executor, verbose=False)
         rest, test = smiles, test['smiles'].tolist()
-    else: rest, test = scaffold_split(smiles, (1 - recipe.test_fraction, recipe.test_fraction), seed=recipe.seed, executor=executor)
-    train, valid = random_split(rest, (1 - recipe.valid_fraction, recipe.valid_fraction), seed=recipe.seed)
+    else: rest, test = scaffold_split(smiles, (1 - recipe.test_fraction, recipe.test_fraction), seed=recipe.data_seed, executor=executor)
+    train, valid = random_split(rest, (1 - recipe.valid_fraction, recipe.valid_fraction), seed=recipe.data_seed)
     return train, valid, test
 
 # %% ../nbs/09a_priors.ipynb #f76555d2
@@ -143,9 +147,8 @@ def train_prior(
     if rfile.exists():
         saved = json.loads(rfile.read_text())
         if not resume: raise FileExistsError(f"{str(out)!r} already holds a prior run; pass resume=True (--resume) to continue it, or choose another directory.")
-        if saved != recipe.to_dict():
-            diff = {k: (saved.get(k), v) for k, v in recipe.to_dict().items() if saved.get(k) != v}
-            raise ValueError(f"{str(out)!r} was trained with another recipe (differences, then/now: {diff}); choose another directory.")
+        diff = {k: (saved.get(k), v) for k, v in recipe.to_dict().items() if saved.get(k) != v}
+        if diff: raise ValueError(f"{str(out)!r} was trained with another recipe (differences, then/now: {diff}); choose another directory.")
     out.mkdir(parents=True, exist_ok=True)
     rfile.write_text(json.dumps(recipe.to_dict(), indent=1))
     train, valid, test = _prepared_data(recipe, out, executor, progress)
