@@ -26,7 +26,7 @@ from .agent import Agent
 from .callbacks.genetic import GeneticSampler
 from .callbacks.loss import AugmentedLikelihood, LikelihoodPenalty
 from .callbacks.reward import Reward, connect_dask, local_dask_client, process_pool
-from .callbacks.reward_modification import DiversityFilter
+from .callbacks.reward_modification import DiversityFilter, NoveltyBonus
 from .callbacks.replay import ExperienceReplay
 from .callbacks.sampler import ModelSampler, UniqueFilter
 from .core import set_seed
@@ -43,7 +43,7 @@ __all__ = ['SCORING_SETTINGS', 'REACTIVE_ALERTS', 'OptimizeConfig', 'default_pri
 
 # %% ../nbs/17_optimize.ipynb #3140b1a3
 SCORING_SETTINGS = ('workers', 'dask_address', 'score_timeout')  # where and how long molecules are scored: the [scoring] table
-_RECIPE_SETTINGS = ('lr', 'sigma', 'replay', 'replay_pool', 'augmentation_rounds', 'genetic', 'diversity_bucket', 'diversity_min_score')
+_RECIPE_SETTINGS = ('lr', 'sigma', 'replay', 'replay_pool', 'augmentation_rounds', 'genetic', 'diversity_bucket', 'diversity_min_score', 'repeat_scale')
 
 @dataclass
 class OptimizeConfig:
@@ -63,6 +63,7 @@ class OptimizeConfig:
     genetic: float|None = None # Fraction of each batch bred by a genetic algorithm, 0 for none (default: the recipe's)
     diversity_bucket: int|None = None # Hits per scaffold before the diversity filter zeroes further ones, 0 disables it (default: the recipe's)
     diversity_min_score: float|None = None # Score from which a molecule counts as a hit for the diversity filter (default: the recipe's)
+    repeat_scale: float|None = None # Multiplies the reward of a molecule the policy samples again after it was scored, 1 for none (default: the recipe's)
     medchem_filters: bool = True # Score 0 for molecules failing `MedchemFilter` (elements, size, reactive groups)
     workers: int = 1 # Scoring processes on this machine (1: in-process): a process pool, or with dask_address 'local' a local Dask cluster
     dask_address: str = '' # Score on the Dask cluster whose scheduler is at this address (e.g. 'tcp://10.0.0.5:8786'), or 'local': a new one of `workers` processes
@@ -142,6 +143,7 @@ class OptimizeConfig:
         if not (math.isfinite(self.score_timeout) and self.score_timeout >= 0): bad('score_timeout', 'a number of seconds >= 0 (0: no limit)')
         if self.dask_address not in ('', 'local') and '://' not in self.dask_address: bad('dask_address', "a scheduler address such as 'tcp://10.0.0.5:8786', or 'local'")
         if not 0 <= self.diversity_min_score <= 1: bad('diversity_min_score', 'between 0 and 1')
+        if not 0 <= self.repeat_scale <= 1: bad('repeat_scale', 'between 0 and 1 (1: no penalty)')
         if not self.out: bad('out', 'a directory path')
         if self.prior not in priors.available() and not (Path(self.prior)/'config.json').is_file():
             raise ValueError(f"prior {self.prior!r} is neither a shipped prior ({priors.available()}) nor a directory holding a saved model.")
@@ -330,6 +332,7 @@ def build_environment(
     cbs = [Checkpoint(Path(config.out)/'checkpoint', every=config.checkpoint_every)]
     if config.diversity_bucket > 0:
         cbs.append(DiversityFilter(bucket_size=config.diversity_bucket, min_score=config.diversity_min_score))
+    if config.repeat_scale < 1: cbs.append(NoveltyBonus(bonus=0., repeat_scale=config.repeat_scale, name='repeat_penalty'))
     if objective is None: objective = get_objective(config.objective)
     if config.medchem_filters: objective = Filtered(objective)
     reward = Reward(objective, name=config.objective, executor=executor, timeout=config.score_timeout or None)

@@ -31,12 +31,13 @@ class Recipe:
     unique_batch: bool # Drop repeated strings within a batch before scoring and training
     diversity_bucket: int # Hits per scaffold that keep their reward (0: no diversity filter)
     diversity_min_score: float # Reward from which a molecule counts as a hit for the diversity filter
+    repeat_scale: float # Multiplies the reward of a molecule the policy samples again after it was scored (REINVENT's repeated-SMILES penalty; 1: none)
 
 _REINVENT = Recipe(
     name='reinvent', description="REINVENT as PMO runs it: augmented likelihood (sigma 500), 24 of the 100 best replayed per batch",
     sigma=500., lr=5e-4, replay=24, replay_pool=100, replay_weighting='score', augmentation_rounds=0, memory_purge=False,
     randomize_smiles=False, genetic=0., likelihood_penalty=5e3, clip_grad=0., unique_batch=True, diversity_bucket=0,
-    diversity_min_score=0.4)
+    diversity_min_score=0.4, repeat_scale=1.)
 
 RECIPES: dict[str, Recipe] = {r.name: r for r in [
     _REINVENT,

@@ -35,16 +35,18 @@ def _skipped(cb:Callback, bs:BatchState) -> np.ndarray:
     return np.array([s in skip for s in bs.sources], dtype=bool) if skip else np.zeros(len(bs.samples), dtype=bool)
 
 class NoveltyBonus(Callback):
-    "Add `bonus` to the reward of each molecule never seen before in this run (or in `reference`); `bs[name]` holds the bonuses."
+    "Add `bonus` to the reward of each molecule never seen before in this run (or in `reference`), and scale a repeat's reward by `repeat_scale`; `bs[name]` holds the changes."
     def __init__(self,
                  bonus:float=0.1, # Added to the reward of a new molecule
+                 repeat_scale:float=1.0, # Multiplies the reward of a valid molecule seen before (REINVENT's penalty for a repeated molecule, e.g. 0.5; 1: none)
                  reference:Sequence[str]|None=None, # Molecules that count as seen from the start (e.g. the training set)
                  skip_sources:Sequence[str]|None=None, # Sources whose samples get no bonus; default the replay sources
                  name:str='novelty', # Callback name, batch-state key of the bonuses and log metric (fraction of samples that were new)
                  order:int=25, # Position among `reward_modification` handlers: before `DiversityFilter` (30), which scales the bonus too
                 ):
+        if not 0 <= repeat_scale <= 1: raise ValueError(f"repeat_scale must be in [0, 1], got {repeat_scale!r}.")
         super().__init__(name=name, order=order)
-        self.bonus = float(bonus)
+        self.bonus, self.repeat_scale = float(bonus), float(repeat_scale)
         self.skip_sources = None if skip_sources is None else set(skip_sources)
         self.reference = [] if reference is None else list(reference)
         self.reset()
@@ -58,14 +60,17 @@ class NoveltyBonus(Callback):
               update:bool=True, # Add the batch to the memory afterwards
              ) -> np.ndarray:
         "Whether each sample is new (valid, not seen before, first copy in the batch)."
+        return self._novel_valid(samples, update)[0]
+
+    def _novel_valid(self, samples:Sequence[MolLike], update:bool) -> tuple[np.ndarray, np.ndarray]:
         canon = self.canonicalize(list(samples)) if len(samples) else []
-        flags, in_batch = np.zeros(len(canon), dtype=bool), set()
+        novel, in_batch = np.zeros(len(canon), dtype=bool), set()
         for i, c in enumerate(canon):
             if c is None or c in in_batch: continue
             in_batch.add(c)
-            flags[i] = c not in self.seen
+            novel[i] = c not in self.seen
         if update: self.seen |= in_batch
-        return flags
+        return novel, np.array([c is not None for c in canon], dtype=bool)
 
     def setup(self):
         self.reset()  # the reference, canonicalised as the agent's vocabulary does (SMILES, or sequences)
@@ -74,16 +79,20 @@ class NoveltyBonus(Callback):
     def load_state_dict(self, state:dict): self.seen = set(state['seen'])
 
     def reward_modification(self):
-        "Add the bonus to new molecules' rewards (not to replayed ones)."
+        "Add the bonus to new molecules' rewards and scale repeats' rewards (replayed molecules are left alone)."
         bs = self.environment.batch_state
         rewards = _rewards_vector(bs)
-        flags = self.novel(bs.samples) & ~_skipped(self, bs)
-        bonus = torch.as_tensor(flags * self.bonus, dtype=rewards.dtype, device=rewards.device)
-        bs.rewards = rewards + bonus
-        bs[self.name] = bonus
-        _log_metric(self, self.name, float(flags.mean()) if len(flags) else 0.)
+        novel, valid = self._novel_valid(bs.samples, update=True)
+        skipped = _skipped(self, bs)
+        new, repeat = novel & ~skipped, valid & ~novel & ~skipped
+        scale = torch.as_tensor(np.where(repeat, self.repeat_scale, 1.0), dtype=rewards.dtype, device=rewards.device)
+        change = rewards * (scale - 1) + torch.as_tensor(new * self.bonus, dtype=rewards.dtype, device=rewards.device)
+        bs.rewards = rewards + change
+        bs[self.name] = change
+        _log_metric(self, self.name, float(new.mean()) if len(new) else 0.)
 
-    def __repr__(self): return f"NoveltyBonus(bonus={self.bonus:g}, {len(self.seen)} molecules seen)"
+    def __repr__(self):
+        return f"NoveltyBonus(bonus={self.bonus:g}, repeat_scale={self.repeat_scale:g}, {len(self.seen)} molecules seen)"
 
 # %% ../../nbs/15a_reward_modification.ipynb #13d32876
 class DiversityFilter(Callback):
