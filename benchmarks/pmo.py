@@ -37,6 +37,7 @@ from mrl.environment import Environment
 from mrl.models.base import GenerativeModel
 from mrl.scoring.objectives import PMO_TASKS
 from mrl.optimize import OptimizeConfig, build_environment, load_prior
+from mrl import priors
 from mrl.scoring.oracle import Oracle, oracle_metrics, top_k_curve
 from mrl.recipes import DEFAULT_RECIPE, RECIPES
 
@@ -85,6 +86,12 @@ def _run(task, seed, prior, budget, config, oracle):
     calls, top10 = top_k_curve(oracle, 10, 100, budget)
     curve = pd.DataFrame({'recipe': config.recipe, 'task': task, 'seed': seed, 'calls': calls, 'top10': top10})
     return row, curve
+
+
+def prior_label(prior: str) -> str:
+    "Which weights a run started from: a shipped prior's name with the start of its weights' SHA-256, or a model directory's path."
+    if prior in priors.available(): return f"{prior}@{priors.model_card(prior)['files']['weights.pt'][:8]}"
+    return str(Path(prior).resolve())
 
 
 def last_batch_new(log: pd.DataFrame, partial_last: bool) -> float:
@@ -139,7 +146,9 @@ def main():
     curves_out = out.with_name(out.stem + '_curves.csv')
     if args.table:
         df = pd.read_csv(out)
-        t = table(df); print(t.round(3).to_string()); print(wins(t)); print(machine_description()); return
+        name = prior_label(args.prior)
+        df = df[df['prior'] == name]
+        print(f"prior: {name}"); t = table(df); print(t.round(3).to_string()); print(wins(t)); print(machine_description()); return
     if args.recipe not in RECIPES: sys.exit(f"Unknown recipe {args.recipe!r}; choose one of {', '.join(RECIPES)}.")
     tasks = args.tasks or (QUICK_TASKS if args.quick else list(PMO_TASKS))
     seeds = args.seeds if args.seeds is not None else ([0] if args.quick else [0, 1, 2])
@@ -153,11 +162,11 @@ def main():
         overrides[key] = OptimizeConfig.kind(key)(value) if OptimizeConfig.kind(key) is not bool else value.lower() == 'true'
     label = args.recipe + ''.join(f"+{k}={v}" for k, v in overrides.items())
 
-    prior = load_prior(args.prior)
-    done = pd.read_csv(out) if out.exists() else pd.DataFrame(columns=['recipe', 'task', 'seed'])
+    prior, prior_name = load_prior(args.prior), prior_label(args.prior)
+    done = pd.read_csv(out) if out.exists() else pd.DataFrame(columns=['recipe', 'task', 'seed', 'prior'])
     for task in tasks:
         for seed in seeds:
-            if ((done['recipe'] == label) & (done['task'] == task) & (done['seed'] == seed)).any(): continue
+            if ((done['recipe'] == label) & (done['task'] == task) & (done['seed'] == seed) & (done['prior'] == prior_name)).any(): continue
             # PMO's protocol: the oracle alone, no reward modification (no medicinal-chemistry filter, no diversity filter)
             settings = {'medchem_filters': False, 'diversity_bucket': 0, **overrides}
             config = OptimizeConfig(objective='qed', prior=args.prior, recipe=args.recipe, seed=seed, **settings)
@@ -166,6 +175,7 @@ def main():
                 print(f"skipping {task}: {e}"); break
             row['recipe'] = curve['recipe'] = label
             row['budget'] = budget
+            row['prior'] = curve['prior'] = prior_name
             pd.DataFrame([row]).to_csv(out, mode='a', header=not out.exists(), index=False)
             curve.to_csv(curves_out, mode='a', header=not curves_out.exists(), index=False)
             print(f"{label} {task:<28} seed {seed}: AUC top-10 {row['auc_top10']:.3f}  top-10 {row['avg_top10']:.3f}  "
@@ -173,8 +183,8 @@ def main():
                   flush=True)
 
     df = pd.read_csv(out)
-    df = df[df['budget'] == budget]
-    print(f"\nPMO top-10 AUC, budget {budget:,} calls, prior: {args.prior}")
+    df = df[(df['budget'] == budget) & (df['prior'] == prior_name)]
+    print(f"\nPMO top-10 AUC, budget {budget:,} calls, prior: {prior_name}")
     t = table(df)
     print(t.round(3).to_string())
     print(wins(t))
