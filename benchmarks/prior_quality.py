@@ -10,10 +10,12 @@ valid 0.9748, unique@10k 0.9994, FCD/Test 0.0732, SNN/Test 0.6015, IntDiv 0.8562
     python benchmarks/prior_quality.py                      # both priors, 10,000 samples each
     python benchmarks/prior_quality.py --priors chembl --n 2000 --workers 2
     python benchmarks/prior_quality.py --update-cards       # also record the figures in the model cards
+    python benchmarks/prior_quality.py --priors chembl --model runs/chembl_4/model --run runs/chembl_4   # a candidate, not shipped
 
 The training corpus and hold-out are rebuilt with the prior's own recipe (`mrl.priors.load_corpus` and
 `split_corpus`; deterministic), which takes a few minutes of RDKit work; pass --run DIR (a `train_prior` run
-directory) to read them from there instead. Needs molscore/molsets (`--no-deps`) and fcd_torch (`make install`
+directory) to read them from there instead. With --model DIR a trained model that is not (yet) shipped is measured
+against the named prior's corpus, and its figures go to prior_candidates.csv/.md instead. Needs molscore/molsets (`--no-deps`) and fcd_torch (`make install`
 puts them in .venv). Results: benchmarks/results/prior_quality.csv and .md.
 """
 from __future__ import annotations
@@ -33,6 +35,7 @@ from mrl.chem import canonicalize, is_valid
 from mrl.core import set_seed
 from mrl.data import load_moses, read_smiles
 from mrl.metrics import distribution_metrics
+from mrl.models.base import GenerativeModel
 
 CHARRNN = {'validity': 0.9748, 'unique@10000': 0.9994, 'novelty': 0.8419, 'int_div1': 0.8562, 'fcd': 0.0732, 'snn': 0.6015}
 TARGETS = {'validity': ('>=', 0.95), 'unique@10000': ('>=', 0.99), 'novelty': ('>=', 0.80)}
@@ -54,8 +57,8 @@ def corpus(name: str, run: str | None, executor) -> tuple[list[str], list[str]]:
     return train, test
 
 
-def measure(name: str, n: int, seed: int, run: str | None, workers: int, ref_size: int | None = None) -> dict:
-    model = priors.load(name, device='cpu')
+def measure(name: str, n: int, seed: int, run: str | None, workers: int, ref_size: int | None = None, model_dir: str | None = None) -> dict:
+    model = priors.load(name, device='cpu') if model_dir is None else GenerativeModel.load(model_dir, device='cpu')
     model.eval()
     set_seed(seed)
     t0 = time.perf_counter()
@@ -105,20 +108,25 @@ def main():
                     'random subset where there are more (fcd_torch on all 176,074 MOSES test molecules ran out of 24 GB here); 0: all')
     ap.add_argument('--threads', type=int, default=0, help='torch threads (default: torch decides)')
     ap.add_argument('--update-cards', action='store_true', help="record the figures in the priors' model cards")
+    ap.add_argument('--model', default=None, help="measure this saved model (a candidate, not shipped) against the one prior named in --priors")
     args = ap.parse_args()
     if args.threads: torch.set_num_threads(args.threads)
     names = args.priors or priors.available()
+    if args.model and (len(names) != 1 or args.update_cards):
+        ap.error("--model measures one candidate against one prior's corpus (--priors NAME), and is not recorded in a card")
     results = {}
     for name in names:
         t0 = time.perf_counter()
-        results[name] = measure(name, args.n, args.seed, args.run, args.workers, args.ref_size)
-        print(f"{name}: measured in {time.perf_counter() - t0:.0f} s", flush=True)
+        label = name if args.model is None else f"{name} candidate ({args.model})"
+        results[label] = measure(name, args.n, args.seed, args.run, args.workers, args.ref_size, args.model)
+        print(f"{label}: measured in {time.perf_counter() - t0:.0f} s", flush=True)
         if args.update_cards: priors.set_quality(name, results[name])
     env = machine_description()
     print(f"Prior quality on {args.n:,} samples each (seed {args.seed})\n\n{table(results)}\n\nEnvironment: {env}\n")
     # the results files keep the rows of priors not measured this time
     RESULTS.mkdir(exist_ok=True)
-    csv = RESULTS/'prior_quality.csv'
+    stem = 'prior_quality' if args.model is None else 'prior_candidates'
+    csv = RESULTS/f'{stem}.csv'
     rows = pd.DataFrame(results).T.assign(environment=env)
     if csv.exists():
         old = pd.read_csv(csv, index_col='prior')
@@ -126,7 +134,7 @@ def main():
     rows.to_csv(csv, index_label='prior')
     everything = {p: r.dropna().drop('environment').to_dict() for p, r in rows.iterrows()}
     envs = '\n'.join(f"- {p}: {e}" for p, e in rows['environment'].items())
-    (RESULTS/'prior_quality.md').write_text(f"Prior quality on {args.n:,} samples each (seed {args.seed})\n\n{table(everything)}\n\nEnvironment:\n{envs}\n")
+    (RESULTS/f'{stem}.md').write_text(f"Prior quality on {args.n:,} samples each (seed {args.seed})\n\n{table(everything)}\n\nEnvironment:\n{envs}\n")
 
 
 if __name__ == '__main__':
