@@ -327,7 +327,7 @@ def build_environment(
     if config.replay > 0 or config.augmentation_rounds > 0:
         samplers.append(ExperienceReplay(n_replay=config.replay, pool_size=config.replay_pool, weighting=recipe.replay_weighting,
                                          rounds=config.augmentation_rounds, purge=recipe.memory_purge and config.diversity_bucket > 0,
-                                         randomize=recipe.randomize_smiles))
+                                         randomize=recipe.randomize_smiles, purge_repeats=recipe.purge_repeats))
     losses = [AugmentedLikelihood(config.sigma)] + ([LikelihoodPenalty(recipe.likelihood_penalty)] if recipe.likelihood_penalty else [])
     cbs = [Checkpoint(Path(config.out)/'checkpoint', every=config.checkpoint_every)]
     if config.diversity_bucket > 0:

@@ -25,6 +25,7 @@ class Recipe:
     augmentation_rounds: int # Extra updates per batch on the batch and the whole memory (0: none)
     randomize_smiles: bool # In those updates, write each molecule as a new random SMILES (Augmented Memory) rather than as sampled
     memory_purge: bool # Remove the scaffolds the diversity filter penalises from the memory
+    purge_repeats: bool # Remove from the memory a molecule the policy samples again (it has been learned)
     genetic: float # Fraction of each batch bred by a genetic algorithm from the best molecules (0: none)
     likelihood_penalty: float # Weight of REINVENT's `mean(-1 / log p)` regulariser (0: none)
     clip_grad: float # Clip the gradient norm to this before each step (0: no clipping)
@@ -37,7 +38,7 @@ _REINVENT = Recipe(
     name='reinvent', description="REINVENT as PMO runs it: augmented likelihood (sigma 500), 24 of the 100 best replayed per batch",
     sigma=500., lr=5e-4, replay=24, replay_pool=100, replay_weighting='score', augmentation_rounds=0, memory_purge=False,
     randomize_smiles=False, genetic=0., likelihood_penalty=5e3, clip_grad=0., unique_batch=True, diversity_bucket=0,
-    diversity_min_score=0.4, repeat_scale=1.)
+    diversity_min_score=0.4, repeat_scale=1., purge_repeats=False)
 
 RECIPES: dict[str, Recipe] = {r.name: r for r in [
     _REINVENT,
@@ -47,6 +48,10 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in [
     dataclasses.replace(_REINVENT, name='replay_rounds', replay=10, replay_weighting='uniform', augmentation_rounds=2,
                         memory_purge=True, likelihood_penalty=0., diversity_bucket=25, diversity_min_score=0.6,
                         description="augmented_memory with each molecule as sampled (for priors trained on canonical SMILES, as the shipped ones)"),
+    dataclasses.replace(_REINVENT, name='replay_rounds_norepeat', replay=10, replay_weighting='uniform', augmentation_rounds=2,
+                        memory_purge=True, likelihood_penalty=0., diversity_bucket=25, diversity_min_score=0.6, repeat_scale=0.,
+                        purge_repeats=True,
+                        description="replay_rounds, where a molecule sampled again earns nothing and leaves the memory (against collapse)"),
     dataclasses.replace(_REINVENT, name='genetic', genetic=0.2,
                         description="reinvent, with a fifth of each batch bred from the best molecules by graph crossover and mutation"),
     dataclasses.replace(_REINVENT, name='replay_rounds_genetic', replay=10, replay_weighting='uniform', augmentation_rounds=2,

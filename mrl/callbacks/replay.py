@@ -28,6 +28,7 @@ class ExperienceReplay(LogSampler):
                  weighting:str='score', # How replayed molecules are drawn: `'score'` (probability ∝ reward, REINVENT) or `'uniform'`
                  rounds:int=0, # Extra updates per batch on randomised SMILES of the batch and the whole memory (Augmented Memory: 2)
                  purge:bool=False, # Remove from the memory every scaffold the diversity filter penalises (selective memory purge)
+                 purge_repeats:bool=False, # Remove from the memory a molecule the batch holds again: the agent has learned to sample it
                  randomize:bool=True, # In the extra rounds, write each molecule as a new random SMILES (Augmented Memory); `False`: as sampled
                  name:str='replay', # Sampler name (the replayed molecules' `source`)
                 ):
@@ -38,7 +39,8 @@ class ExperienceReplay(LogSampler):
         super().__init__(p_batch=0., pool_size=pool_size, min_score=0., name=name)
         self.order = 16  # after the model sampler: the replayed molecules come on top of the batch
         self.n_replay, self.weighting, self.rounds, self.purge, self.randomize = n_replay, weighting, rounds, purge, randomize
-        self.n_purged = 0
+        self.purge_repeats = purge_repeats
+        self.n_purged = self.n_purged_repeats = 0
 
     def setup(self):
         "Refuse, before any training, an agent or loss that the randomised-SMILES updates cannot serve."
@@ -69,17 +71,25 @@ class ExperienceReplay(LogSampler):
     def after_compute_reward(self): pass  # the memory learns final rewards, after reward modifications (see below)
 
     def after_get_model_outputs(self):
-        "Remember the batch's own molecules (not the replayed ones) with their final rewards; then purge penalised scaffolds."
+        "Forget the memory's molecules the batch sampled again (`purge_repeats`); remember the batch's own molecules (not the replayed ones) with their final rewards; then purge penalised scaffolds."
         bs, env = self.environment.batch_state, self.environment
         rewards = _as_list(bs.rewards)
         if len(rewards) != len(bs.samples): return
         own = [i for i, src in enumerate(bs.sources) if src != self.name]
+        self.n_purged_repeats = self._purge_repeats([bs.samples[i] for i in own]) if self.purge_repeats else 0
         self.add([bs.samples[i] for i in own if rewards[i] > 0], [rewards[i] for i in own if rewards[i] > 0])
         self.n_purged = self._purge(bs) if self.purge else 0
         log = getattr(env, 'log', None)
         if log is not None:
             log.update_metric(f"{self.name}_memory", len(self.memory))
             if self.purge: log.update_metric(f"{self.name}_purged", self.n_purged)
+            if self.purge_repeats: log.update_metric(f"{self.name}_purged_repeats", self.n_purged_repeats)
+
+    def _purge_repeats(self, samples:list) -> int:
+        "Drop the memory's molecules that are among `samples` (the batch sampled them again); returns how many."
+        again = {k for k in self.canonicalize(samples) if k is not None and k in self.memory}
+        for k in again: del self.memory[k]
+        return len(again)
 
     def _purge(self, bs) -> int:
         "Drop the memory's molecules whose scaffold a diversity filter penalised in this batch; returns how many."
