@@ -332,7 +332,7 @@ def build_environment(
     cbs = [Checkpoint(Path(config.out)/'checkpoint', every=config.checkpoint_every)]
     if config.diversity_bucket > 0:
         cbs.append(DiversityFilter(bucket_size=config.diversity_bucket, min_score=config.diversity_min_score))
-    if config.repeat_scale < 1: cbs.append(NoveltyBonus(bonus=0., repeat_scale=config.repeat_scale, name='repeat_penalty'))
+    if config.repeat_scale < 1: cbs.append(NoveltyBonus(bonus=0., repeat_scale=config.repeat_scale))
     if objective is None: objective = get_objective(config.objective)
     if config.medchem_filters: objective = Filtered(objective)
     reward = Reward(objective, name=config.objective, executor=executor, timeout=config.score_timeout or None)

@@ -59,7 +59,7 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in [
                         description="replay_rounds and genetic together"),
 ]}
 
-DEFAULT_RECIPE = 'replay_rounds'
+DEFAULT_RECIPE = 'replay_rounds_norepeat'
 
 def get_recipe(
     name:str, # A name in `RECIPES`
