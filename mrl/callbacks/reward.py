@@ -440,6 +440,7 @@ def score(self:Reward,
             if getattr(e, 'scores', None) is None or len(e.scores) != len(todo): raise
             new, stop = dict(zip(todo, map(float, e.scores))), e
             unscored = {c for c, v in new.items() if math.isnan(v)}
+            self.n_scored += len(todo) - len(unscored)  # the call did not return, so it did not count them
         known.update(new)
         if self.cache is not None: self.cache.update({k: v for k, v in new.items() if math.isfinite(v)})  # failures are retried
     raw = np.array([known[c] if c is not None else math.nan for c in canon], dtype=float)
