@@ -139,7 +139,9 @@ def prior_log_prob(self:Agent,
                    **model_inputs, # `condition` / `latent`, for conditional and latent models
                   ) -> tuple[torch.Tensor, torch.Tensor]:
     "Per-sequence and per-token log-probabilities of `tokens` under the frozen prior, without gradients; sequences scored before come from the cache."
-    with torch.no_grad():
+    # the kernels of the agent's own pass (gradient mode; the prior's parameters are frozen, so no graph is built): with
+    # gradients off PyTorch computes an LSTM differently, ~1e-5 nats apart, and Adam turns that noise into full steps
+    with torch.enable_grad():
         if model_inputs or not self.prior_cache: return self.prior.log_prob(tokens, **model_inputs)
         lengths = (tokens[:, 1:] != self.vocab.pad_idx).sum(1).tolist()
         keys = [row[:l + 1].cpu().numpy().tobytes() for row, l in zip(tokens, lengths)]
@@ -147,10 +149,10 @@ def prior_log_prob(self:Agent,
         new = {}  # sequence -> its first row in the batch, for the sequences the cache lacks
         for i, k in enumerate(keys):
             if k not in rows: new.setdefault(k, i)
-        if new:
-            scored = self.prior.log_prob(tokens[list(new.values())])[1]
-            for (k, i), row in zip(new.items(), scored):
-                rows[k] = row[:lengths[i]].clone()
+        if new:  # the whole batch, as the agent's pass sees it (a kernel's last bits depend on the batch's shape)
+            scored = self.prior.log_prob(tokens)[1]
+            rows = {k: scored[i, :l].clone() for i, (k, l) in enumerate(zip(keys, lengths))}
+            for k in new:
                 if len(self._prior_cache) >= self.prior_cache: self._prior_cache.pop(next(iter(self._prior_cache)))  # forget the oldest
                 self._prior_cache[k] = rows[k]
         token_lp = torch.zeros(tokens.shape[0], tokens.shape[1] - 1, device=tokens.device)
