@@ -136,7 +136,7 @@ def main():
     ap.add_argument('--tasks', nargs='+', default=None, help=f'PMO tasks (default: all {len(PMO_TASKS)}, or 3 with --quick)')
     ap.add_argument('--seeds', nargs='+', type=int, default=None, help='seeds (default: 0 1 2, or 0 with --quick)')
     ap.add_argument('--budget', type=int, default=None, help='oracle calls per run (default: 10,000, or 1,000 with --quick)')
-    ap.add_argument('--prior', default='chembl', help='a shipped prior (mrl.priors.available()) or a saved model directory (default: chembl)')
+    ap.add_argument('--prior', default='chembl', help='a shipped prior (mrl.priors.available()) or a saved model directory (default: chembl); with --table also a label of the CSV\'s prior column, e.g. chembl@2d33c9b6')
     ap.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help='override a setting of the recipe, e.g. --set sigma=200 replay=0')
     ap.add_argument('--out', default='benchmarks/results/pmo_runs.csv', help='the per-run CSV (appended to)')
     ap.add_argument('--quick', action='store_true', help='3 tasks, budget 1,000, one seed')
@@ -146,7 +146,7 @@ def main():
     curves_out = out.with_name(out.stem + '_curves.csv')
     if args.table:
         df = pd.read_csv(out)
-        name = prior_label(args.prior)
+        name = args.prior if '@' in args.prior else prior_label(args.prior)  # a label as in the CSV (e.g. chembl@2d33c9b6) selects earlier weights
         df = df[df['prior'] == name]
         print(f"prior: {name}"); t = table(df); print(t.round(3).to_string()); print(wins(t)); print(machine_description()); return
     if args.recipe not in RECIPES: sys.exit(f"Unknown recipe {args.recipe!r}; choose one of {', '.join(RECIPES)}.")
