@@ -146,9 +146,7 @@ def prior_log_prob(self:Agent,
         lengths = (tokens[:, 1:] != self.vocab.pad_idx).sum(1).tolist()
         keys = [row[:l + 1].cpu().numpy().tobytes() for row, l in zip(tokens, lengths)]
         rows = {k: self._prior_cache[k] for k in keys if k in self._prior_cache}
-        new = {}  # sequence -> its first row in the batch, for the sequences the cache lacks
-        for i, k in enumerate(keys):
-            if k not in rows: new.setdefault(k, i)
+        new = [k for k in dict.fromkeys(keys) if k not in rows]  # the distinct sequences the cache lacks, in batch order
         if new:  # the whole batch, as the agent's pass sees it (a kernel's last bits depend on the batch's shape)
             scored = self.prior.log_prob(tokens)[1]
             rows = {k: scored[i, :l].clone() for i, (k, l) in enumerate(zip(keys, lengths))}
