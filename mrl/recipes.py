@@ -40,23 +40,20 @@ _REINVENT = Recipe(
     randomize_smiles=False, genetic=0., likelihood_penalty=5e3, clip_grad=0., unique_batch=True, diversity_bucket=0,
     diversity_min_score=0.4, repeat_scale=1., purge_repeats=False)
 
+_REPLAY_ROUNDS = dataclasses.replace(_REINVENT, name='replay_rounds', replay=10, replay_weighting='uniform', augmentation_rounds=2,
+                                     memory_purge=True, likelihood_penalty=0., diversity_bucket=25, diversity_min_score=0.6,
+                                     description="augmented_memory with each molecule as sampled (for priors trained on canonical SMILES, as the shipped ones)")
+
 RECIPES: dict[str, Recipe] = {r.name: r for r in [
     _REINVENT,
-    dataclasses.replace(_REINVENT, name='augmented_memory', replay=10, replay_weighting='uniform', augmentation_rounds=2,
-                        randomize_smiles=True, memory_purge=True, likelihood_penalty=0., diversity_bucket=25,
+    dataclasses.replace(_REPLAY_ROUNDS, name='augmented_memory', randomize_smiles=True, diversity_min_score=0.4,
                         description="Augmented Memory: 2 extra updates per batch on randomised SMILES of the batch and the memory, selective memory purge"),
-    dataclasses.replace(_REINVENT, name='replay_rounds', replay=10, replay_weighting='uniform', augmentation_rounds=2,
-                        memory_purge=True, likelihood_penalty=0., diversity_bucket=25, diversity_min_score=0.6,
-                        description="augmented_memory with each molecule as sampled (for priors trained on canonical SMILES, as the shipped ones)"),
-    dataclasses.replace(_REINVENT, name='replay_rounds_norepeat', replay=10, replay_weighting='uniform', augmentation_rounds=2,
-                        memory_purge=True, likelihood_penalty=0., diversity_bucket=25, diversity_min_score=0.6, repeat_scale=0.,
-                        purge_repeats=True,
+    _REPLAY_ROUNDS,
+    dataclasses.replace(_REPLAY_ROUNDS, name='replay_rounds_norepeat', repeat_scale=0., purge_repeats=True,
                         description="replay_rounds, where a molecule sampled again earns nothing and leaves the memory (against collapse)"),
     dataclasses.replace(_REINVENT, name='genetic', genetic=0.2,
                         description="reinvent, with a fifth of each batch bred from the best molecules by graph crossover and mutation"),
-    dataclasses.replace(_REINVENT, name='replay_rounds_genetic', replay=10, replay_weighting='uniform', augmentation_rounds=2,
-                        memory_purge=True, likelihood_penalty=0., diversity_bucket=25, diversity_min_score=0.6, genetic=0.2,
-                        description="replay_rounds and genetic together"),
+    dataclasses.replace(_REPLAY_ROUNDS, name='replay_rounds_genetic', genetic=0.2, description="replay_rounds and genetic together"),
 ]}
 
 DEFAULT_RECIPE = 'replay_rounds_norepeat'
