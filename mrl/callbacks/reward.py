@@ -186,6 +186,12 @@ def _run_enders() -> tuple[type, ...]:
     except ImportError: pass
     return tuple(enders)
 
+def _keeps_books(fn:Callable) -> bool:
+    "Whether `fn` is an `Oracle`, whose budget and call history must stay in this process."
+    try: from mrl.scoring.oracle import Oracle
+    except ImportError: return False
+    return isinstance(fn, Oracle)
+
 def _default_name(fn:Callable) -> str:
     name = getattr(fn, 'name', None) or getattr(fn, '__name__', None)
     return name if isinstance(name, str) and name.isidentifier() else 'score'
@@ -236,6 +242,10 @@ class Reward(Callback):
         if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0):
             raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}.")
         if not isinstance(retries, int) or retries < 0: raise ValueError(f"retries must be a non-negative integer, got {retries!r}.")
+        if executor is not None and _keeps_books(fn):
+            raise ValueError(f"Reward({fn!r}, executor=...) would send a copy of the oracle to every worker, so its budget and "
+                             "history would be counted there and lost; give the executor to the oracle instead: "
+                             "Reward(Oracle(task, executor=...)).")
         super().__init__(name=name, order=order)
         self.fn, self.weight, self.transform = fn, float(weight), transform
         self.penalty = float(penalty)
