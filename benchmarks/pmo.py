@@ -6,7 +6,8 @@ PMO's own runner, a run also stops once more than 1,000 calls are spent and the 
 5 batches; its curve is then extended flat to the budget. The oracle's scores are the reward as they are: no
 medicinal-chemistry filter and no diversity filter (a recipe's diversity filter is switched off unless --set
 diversity_bucket=N asks for it). One CSV row per run (appended as runs finish, so a long
-sweep can be interrupted and continued: runs already in the CSV are skipped); the printed table puts the mean over
+sweep can be interrupted and continued: runs already in the CSV are skipped), with its curve in `<out>_curves.csv` and its
+10 best molecules (SMILES, score, the call that found them) in `<out>_top.csv`; the printed table puts the mean over
 seeds beside the published figures in ../shared/pmo_reference.csv (REINVENT, Graph GA, Genetic GFN; mean of 5 seeds).
 
     python benchmarks/pmo.py --recipe augmented_memory --tasks qed celecoxib_rediscovery --seeds 0 1 2
@@ -61,8 +62,8 @@ class Patience(Callback):
         if self.count >= self.patience: raise StopTraining(f"top-100 unchanged for {self.patience} batches")
 
 
-def run_one(task: str, seed: int, prior: GenerativeModel, budget: int, config: OptimizeConfig) -> tuple[dict, pd.DataFrame]:
-    "One PMO run: optimise `task` until the oracle budget is spent or PMO's patience rule stops it; its figures and curve."
+def run_one(task: str, seed: int, prior: GenerativeModel, budget: int, config: OptimizeConfig) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    "One PMO run: optimise `task` until the oracle budget is spent or PMO's patience rule stops it; its figures, curve and 10 best molecules."
     oracle = Oracle(task, budget=budget)
     set_seed(seed)
     with tempfile.TemporaryDirectory() as out:  # the run's log files; a benchmark keeps only its figures
@@ -85,7 +86,9 @@ def _run(task, seed, prior, budget, config, oracle):
            'wall_s': round(time.time() - start, 1)}
     calls, top10 = top_k_curve(oracle, 10, 100, budget)
     curve = pd.DataFrame({'recipe': config.recipe, 'task': task, 'seed': seed, 'calls': calls, 'top10': top10})
-    return row, curve
+    top = oracle.top(10).rename(columns={'call': 'found_at_call'})
+    top.insert(0, 'rank', range(1, len(top) + 1))
+    return row, curve, top.assign(recipe=config.recipe, task=task, seed=seed)
 
 
 def prior_label(prior: str) -> str:
@@ -143,7 +146,7 @@ def main():
     ap.add_argument('--table', action='store_true', help='print the table of the runs already in --out and exit')
     args = ap.parse_args()
     out = Path(args.out); out.parent.mkdir(parents=True, exist_ok=True)
-    curves_out = out.with_name(out.stem + '_curves.csv')
+    curves_out, top_out = out.with_name(out.stem + '_curves.csv'), out.with_name(out.stem + '_top.csv')
     if args.table:
         df = pd.read_csv(out)
         name = args.prior if '@' in args.prior else prior_label(args.prior)  # a label as in the CSV (e.g. chembl@2d33c9b6) selects earlier weights
@@ -170,14 +173,15 @@ def main():
             # PMO's protocol: the oracle alone, no reward modification (no medicinal-chemistry filter, no diversity filter)
             settings = {'medchem_filters': False, 'diversity_bucket': 0, **overrides}
             config = OptimizeConfig(objective='qed', prior=args.prior, recipe=args.recipe, seed=seed, **settings)
-            try: row, curve = run_one(task, seed, prior, budget, config)
+            try: row, curve, top = run_one(task, seed, prior, budget, config)
             except ModuleNotFoundError as e:  # drd2/gsk3b/jnk3 need molscore's model files
                 print(f"skipping {task}: {e}"); break
-            row['recipe'] = curve['recipe'] = label
+            row['recipe'] = curve['recipe'] = top['recipe'] = label
             row['budget'] = budget
-            row['prior'] = curve['prior'] = prior_name
+            row['prior'] = curve['prior'] = top['prior'] = prior_name
             pd.DataFrame([row]).to_csv(out, mode='a', header=not out.exists(), index=False)
             curve.to_csv(curves_out, mode='a', header=not curves_out.exists(), index=False)
+            top.to_csv(top_out, mode='a', header=not top_out.exists(), index=False)
             print(f"{label} {task:<28} seed {seed}: AUC top-10 {row['auc_top10']:.3f}  top-10 {row['avg_top10']:.3f}  "
                   f"calls {row['n_calls']}  batches {row['batches']}  new in last batch {row['last_batch_new']:.2f}  {row['wall_s']:.0f} s",
                   flush=True)
