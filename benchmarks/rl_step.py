@@ -57,10 +57,15 @@ class Clock(Callback):
 
 
 def run(d_hidden: int, d_embedding: int, bs: int, sl: int, batches: int, warmup: int) -> dict:
+    "Time `batches` RL batches of a fresh 3-layer LSTM, by event, in a run directory of its own that is removed afterwards."
+    with tempfile.TemporaryDirectory(prefix='mrl_rl_step_') as out:  # a second run must not meet the first one's log
+        return _measure(out, d_hidden, d_embedding, bs, sl, batches, warmup)
+
+
+def _measure(out: str, d_hidden: int, d_embedding: int, bs: int, sl: int, batches: int, warmup: int) -> dict:
     smiles = [s for s in load_nci()['smiles'] if len(s) <= 80]  # only the vocabulary matters: the model is untrained
     set_seed(0)
     prior = LSTMLM(SmilesVocab.from_smiles(smiles), d_embedding=d_embedding, d_hidden=d_hidden, n_layers=3)
-    out = tempfile.mkdtemp(prefix='mrl_rl_step_')  # a fresh run directory: a second run must not meet the first one's log
     env = build_environment(OptimizeConfig(out=out, recipe='reinvent', diversity_bucket=25, checkpoint_every=10**9, medchem_filters=False), prior)
     scorer = TimedQED()
     env.qed.fn = scorer
