@@ -1,25 +1,30 @@
 """Seconds per RL batch, split by event, and the overhead of the framework itself.
 
-A batch of the `reinvent` recipe (`mrl.optimize.build_environment`: model sampler + replay, QED reward with
-cache, a diversity filter of bucket 25, augmented-likelihood loss, log; not the default recipe, whose extra updates
-per batch are model compute that this split would count as framework) with a 3x256 and a 3x512 LSTM. Time goes to:
+A batch of an RL recipe (`mrl.optimize.build_environment`; by default `reinvent`: model sampler + replay, QED reward
+with cache, a diversity filter of bucket 25, augmented-likelihood loss, log) with a fresh 3x256 and 3x512 LSTM, or
+with a shipped prior (`--prior chembl`). Time goes to:
 - model compute: sampling (ModelSampler.sample_batch), scoring the batch under agent and prior
-  (Agent.get_model_outputs), loss.backward(), and the optimiser (Agent zero_grad/before_step/step);
+  (Agent.get_model_outputs), loss.backward(), the optimiser (Agent zero_grad/before_step/step), and the extra
+  update rounds of the replay-rounds recipes (ExperienceReplay.step: forward, backward and optimiser on the batch
+  and the memory);
 - scoring: the time inside the scoring function itself;
 - the framework: everything else (event dispatch, canonicalisation and cache lookups, the log's metrics,
   replay memory, diversity filter, loss arithmetic).
 The target is a framework share under 10 % of the batch time.
 
     python benchmarks/rl_step.py [--bs 128] [--batches 6] [--threads 2]
+    python benchmarks/rl_step.py --prior chembl --recipe replay_rounds_norepeat --bs 64   # the default recipe as optimize runs it
 
-The models are freshly initialised (not pretrained), over the vocabulary of the NCI set: their samples run to
-about 60 tokens on average (capped at --sl), close to the lengths of real drug-like SMILES; the scores are
-mostly of invalid molecules, which makes scoring cheap and the framework share, if anything, overstated.
+The fresh models are untrained, over the vocabulary of the NCI set: their samples run to about 60 tokens on average
+(capped at --sl), close to the lengths of real drug-like SMILES; the scores are mostly of invalid molecules, which makes
+scoring cheap and the framework share, if anything, overstated. A recipe whose memory takes only molecules that
+scored above 0 needs a prior that samples valid ones (`--prior`) to show its rounds at their real cost.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -33,7 +38,9 @@ from mrl.chem import qed
 from mrl.core import set_seed
 from mrl.models.lstm import LSTMLM
 from mrl.data import load_nci
-from mrl.optimize import OptimizeConfig, build_environment
+from mrl.models.base import GenerativeModel
+from mrl.optimize import OptimizeConfig, build_environment, load_prior
+from mrl.recipes import RECIPES
 from mrl.vocab import SmilesVocab
 
 
@@ -56,17 +63,22 @@ class Clock(Callback):
         setattr(self, event, lambda: self.stamps.append(time.perf_counter()))
 
 
-def run(d_hidden: int, d_embedding: int, bs: int, sl: int, batches: int, warmup: int) -> dict:
-    "Time `batches` RL batches of a fresh 3-layer LSTM, by event, in a run directory of its own that is removed afterwards."
-    with tempfile.TemporaryDirectory(prefix='mrl_rl_step_') as out:  # a second run must not meet the first one's log
-        return _measure(out, d_hidden, d_embedding, bs, sl, batches, warmup)
-
-
-def _measure(out: str, d_hidden: int, d_embedding: int, bs: int, sl: int, batches: int, warmup: int) -> dict:
+def fresh_lstm(d_hidden: int, d_embedding: int) -> LSTMLM:
+    "An untrained 3-layer LSTM over the vocabulary of the NCI set."
     smiles = [s for s in load_nci()['smiles'] if len(s) <= 80]  # only the vocabulary matters: the model is untrained
     set_seed(0)
-    prior = LSTMLM(SmilesVocab.from_smiles(smiles), d_embedding=d_embedding, d_hidden=d_hidden, n_layers=3)
-    env = build_environment(OptimizeConfig(out=out, recipe='reinvent', diversity_bucket=25, checkpoint_every=10**9, medchem_filters=False), prior)
+    return LSTMLM(SmilesVocab.from_smiles(smiles), d_embedding=d_embedding, d_hidden=d_hidden, n_layers=3)
+
+
+def run(prior: GenerativeModel, label: str, recipe: str, bs: int, sl: int, batches: int, warmup: int) -> dict:
+    "Time `batches` RL batches of `recipe` from `prior`, by event, in a run directory of its own that is removed afterwards."
+    with tempfile.TemporaryDirectory(prefix='mrl_rl_step_') as out:  # a second run must not meet the first one's log
+        return _measure(out, prior, label, recipe, bs, sl, batches, warmup)
+
+
+def _measure(out: str, prior: GenerativeModel, label: str, recipe: str, bs: int, sl: int, batches: int, warmup: int) -> dict:
+    set_seed(0)
+    env = build_environment(OptimizeConfig(out=out, recipe=recipe, diversity_bucket=25, checkpoint_every=10**9, medchem_filters=False), prior)
     scorer = TimedQED()
     env.qed.fn = scorer
     env.remove('checkpoint')
@@ -88,13 +100,14 @@ def _measure(out: str, d_hidden: int, d_embedding: int, bs: int, sl: int, batche
     sampling = per_event[('model', 'sample_batch')]
     outputs = per_event[('agent', 'get_model_outputs')]
     optimiser = sum(per_event[('agent', e)] for e in ('zero_grad', 'before_step', 'step'))
-    model = sampling + outputs + backward + optimiser
+    rounds = per_event[('replay', 'step')]  # the extra update rounds on batch + memory: forward, backward and optimiser
+    model = sampling + outputs + backward + optimiser + rounds
     framework = total - model - scorer.seconds
     lengths = env.log.df['smiles'].str.len()
-    return dict(model=f'LSTM 3x{d_hidden}', params=sum(p.numel() for p in prior.parameters()), total=total / batches,
+    return dict(model=label, params=sum(p.numel() for p in prior.parameters()), total=total / batches,
                 sampling=sampling / batches, outputs=outputs / batches, backward=backward / batches,
-                optimiser=optimiser / batches, scoring=scorer.seconds / batches, framework=framework / batches,
-                framework_pct=100 * framework / total, mean_len=float(lengths.mean()),
+                optimiser=optimiser / batches, rounds=rounds / batches, scoring=scorer.seconds / batches,
+                framework=framework / batches, framework_pct=100 * framework / total, mean_len=float(lengths.mean()),
                 top_events=sorted(((k, v / batches) for k, v in per_event.items()), key=lambda kv: -kv[1])[:8])
 
 
@@ -105,11 +118,16 @@ def main():
     ap.add_argument('--batches', type=int, default=6)
     ap.add_argument('--warmup', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--recipe', default='reinvent', help=f"an mrl recipe: {', '.join(RECIPES)} (default: reinvent)")
+    ap.add_argument('--prior', default=None, help='a shipped prior (e.g. chembl) instead of the two fresh LSTMs')
     args = ap.parse_args()
+    if args.recipe not in RECIPES: sys.exit(f"Unknown recipe {args.recipe!r}; choose one of {', '.join(RECIPES)}.")
     torch.set_num_threads(args.threads)
-    rows = [run(256, 128, args.bs, args.sl, args.batches, args.warmup), run(512, 256, args.bs, args.sl, args.batches, args.warmup)]
-    cols = ['total', 'sampling', 'outputs', 'backward', 'optimiser', 'scoring', 'framework']
-    print(f"\nSeconds per RL batch (bs {args.bs}, max {args.sl} tokens), mean over {args.batches} batches after {args.warmup} warm-up")
+    models = [(load_prior(args.prior), f'prior {args.prior}')] if args.prior else \
+             [(fresh_lstm(256, 128), 'LSTM 3x256'), (fresh_lstm(512, 256), 'LSTM 3x512')]
+    rows = [run(m, label, args.recipe, args.bs, args.sl, args.batches, args.warmup) for m, label in models]
+    cols = ['total', 'sampling', 'outputs', 'backward', 'optimiser', 'rounds', 'scoring', 'framework']
+    print(f"\nSeconds per RL batch of {args.recipe} (bs {args.bs}, max {args.sl} tokens), mean over {args.batches} batches after {args.warmup} warm-up")
     print(f"{'model':<14}{'params':>10}" + ''.join(f"{c:>11}" for c in cols) + f"{'framework %':>13}{'mean len':>10}")
     for r in rows:
         print(f"{r['model']:<14}{r['params']:>10,}" + ''.join(f"{r[c]:>11.3f}" for c in cols) + f"{r['framework_pct']:>12.1f}%{r['mean_len']:>10.1f}")
