@@ -310,10 +310,15 @@ class _Stub:
         if isinstance(state, dict): self.__dict__.update(state)
         else: self._state = state
 
+_NUMPY_GLOBALS = {('numpy', 'dtype'), ('numpy', 'ndarray'), ('numpy.core.multiarray', '_reconstruct'), ('numpy.core.multiarray', 'scalar')}
+
 class _CompatUnpickler(pickle.Unpickler):
-    "Unpickles scikit-learn models into `_Stub`s (no scikit-learn needed, any version of it ignored)."
+    """Unpickles scikit-learn models into `_Stub`s (no scikit-learn needed, any version of it ignored). Nothing else is
+    looked up but the numpy arrays they hold, so the file can name no function to call: a pickle that asks for one is refused."""
     def find_class(self, module, name):
         if module.split('.')[0] == 'sklearn': return type(name, (_Stub,), {'__module__': __name__})
+        if (module.replace('numpy._core', 'numpy.core', 1), name) not in _NUMPY_GLOBALS:
+            raise pickle.UnpicklingError(f"refused {module}.{name}: a classifier file holds only scikit-learn objects and numpy arrays")
         if module.startswith('numpy.core'): module = module.replace('numpy.core', 'numpy._core', 1) if np.__version__ >= '2' else module
         return super().find_class(module, name)
 
@@ -333,7 +338,9 @@ def ml_model_path(
     return path
 
 def _load_legacy_model(path:str):
-    with open(path, 'rb') as f: return _CompatUnpickler(f).load()
+    try:
+        with open(path, 'rb') as f: return _CompatUnpickler(f).load()
+    except pickle.UnpicklingError as e: raise ValueError(f"{path} is not the classifier file molscore ships ({e}); reinstall with: {_MOLSCORE_HINT}") from None
 
 # %% ../../nbs/20a_objectives.ipynb #1ef0935d
 def _forest_proba(forest, X:np.ndarray) -> np.ndarray:
