@@ -11,7 +11,9 @@ import random
 import time
 import warnings
 from concurrent.futures import Executor
-from typing import Any, Callable, Iterable, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import torch
@@ -19,7 +21,7 @@ from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
 __all__ = ['set_seed', 'set_default_device', 'default_device', 'chunked', 'default_chunksize', 'parallel_map', 'StopTraining',
-           'Timer', 'machine_description']
+           'Timer', 'atomic_write', 'machine_description']
 
 # %% ../nbs/00_core.ipynb #8e05c0f3
 def set_seed(
@@ -164,6 +166,19 @@ class Timer:
     def __enter__(self): return self.start()
     def __exit__(self, *exc): self.stop()
     def __repr__(self): return f"Timer({self.name or ''}: {self.elapsed:.3f} s)"
+
+# %% ../nbs/00_core.ipynb #916d538d
+@contextmanager
+def atomic_write(
+    path:str|Path, # The file to write (its folder must exist)
+) -> Iterator[Path]:
+    "Write `path` all or nothing: write the temporary file this yields; on leaving the block it replaces `path`. On an error `path` is untouched and the temporary file removed."
+    path = Path(path)
+    tmp = path.with_name(path.name + '.tmp')
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally: tmp.unlink(missing_ok=True)
 
 # %% ../nbs/00_core.ipynb #1eb69b13
 def machine_description() -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import difflib
+import errno
 import math
 import os
 import shutil
@@ -29,7 +30,7 @@ from .callbacks.reward import Reward, connect_dask, local_dask_client, process_p
 from .callbacks.reward_modification import DiversityFilter, NoveltyBonus
 from .callbacks.replay import ExperienceReplay
 from .callbacks.sampler import ModelSampler, UniqueFilter
-from .core import set_seed
+from .core import atomic_write, set_seed
 from .environment import Checkpoint, Environment
 from .models.base import GenerativeModel
 from .scoring.objectives import get as get_objective
@@ -396,16 +397,30 @@ def optimize(
     out = Path(config.out)
     _check_run_dir(out, config, resume, overwrite)
     if prior is None: prior = load_prior(config.prior)
-    tmp = out/'config.toml.tmp'; tmp.write_text(config.to_toml()); os.replace(tmp, out/'config.toml')
+    with atomic_write(out/'config.toml') as tmp: tmp.write_text(config.to_toml())
     set_seed(config.seed)
     with scoring_executor(config.workers, config.dask_address) as executor:
         env = build_environment(config, prior, None, executor, objective)
         try:
-            if resume: env.load_checkpoint(out/'checkpoint')
-            env.fit(bs=config.batch_size, sl=config.max_len, iters=max(0, config.batches - env.iteration), progress=progress)
-        finally:  # also when Ctrl-C or SIGTERM ended the run: everything logged so far is written
-            save_run(env, config)
+            try:
+                if resume: env.load_checkpoint(out/'checkpoint')
+                env.fit(bs=config.batch_size, sl=config.max_len, iters=max(0, config.batches - env.iteration), progress=progress)
+            finally:  # also when Ctrl-C or SIGTERM ended the run: everything logged so far is written
+                save_run(env, config)
+        except OSError as e:
+            if e.errno in (errno.ENOSPC, errno.EDQUOT): raise _disk_full(e, out) from None
+            raise
     return env
+
+def _disk_full(e:OSError, out:Path) -> OSError:
+    "The one-line error for a run whose disk filled up: what failed, what is kept, how to go on."
+    kept = (f"its last checkpoint and the samples logged up to it are kept in {str(out)!r}: free some space, then continue it "
+            "with --resume (resume=True)") if (out/'checkpoint'/'checkpoint.pt').exists() else \
+           "no checkpoint had been written yet: free some space, then start it again with --overwrite (overwrite=True)"
+    writing = f" writing {e.filename!r}" if e.filename else ''
+    error = OSError(f"the disk holding {str(out)!r} is full ({e.strerror or e}{writing}); {kept}.")
+    error.errno = e.errno  # (a filename set here would replace this message with the bare errno line)
+    return error
 
 def save_run(
     env:Environment, # The run

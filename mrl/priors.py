@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import shutil
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ import torch
 
 import mrl
 from . import __version__
-from .core import machine_description, set_seed
+from .core import atomic_write, machine_description, set_seed
 from .data import (AllowedAtoms, Deduplicate, LengthFilter, Standardize, clean, load_chembl, load_moses, load_nci,
                    random_split, read_smiles, scaffold_split)
 from .models.base import GenerativeModel
@@ -113,9 +112,7 @@ def split_corpus(
 
 # %% ../nbs/09a_priors.ipynb #f76555d2
 def _write_smiles(path:Path, smiles:list[str]):
-    tmp = path.with_name(path.name + '.tmp')
-    tmp.write_text('\n'.join(smiles) + '\n')
-    os.replace(tmp, path)
+    with atomic_write(path) as tmp: tmp.write_text('\n'.join(smiles) + '\n')
 
 def _prepared_data(recipe:PriorRecipe, out:Path, executor, verbose:bool) -> tuple[list[str], list[str], list[str]]:
     "The recipe's splits, cleaned once and kept in `out/data` (a resumed run reads them back)."
@@ -259,7 +256,7 @@ def _card_markdown(card:dict) -> str:
 
 def _write_card(d:Path, card:dict):
     for fname, text in (('card.json', json.dumps(card, indent=1)), ('README.md', _card_markdown(card))):
-        tmp = d/(fname + '.tmp'); tmp.write_text(text); os.replace(tmp, d/fname)
+        with atomic_write(d/fname) as tmp: tmp.write_text(text)
 
 def _earlier_stages(recipe:dict) -> list[dict]:
     "The recipes and training figures of the runs a continued run started from (`init`), earliest first."

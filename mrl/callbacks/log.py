@@ -19,6 +19,7 @@ from fastcore.basics import patch
 from .core import Callback
 from .sampler import BufferSampler, LatentSampler, LogSampler
 from ..chem import mol_grid
+from ..core import atomic_write
 from ..metrics import sample_metrics
 
 # %% auto #0
@@ -63,8 +64,8 @@ class _CsvTable:
         self.rows, self.size = self.rows + len(df), self.size + len(data)
 
     def _rewrite(self, df:pd.DataFrame):
-        data, tmp = self._csv(df, header=True), self.file.with_name(self.file.name + '.tmp')
-        tmp.write_bytes(data); os.replace(tmp, self.file)
+        data = self._csv(df, header=True)
+        with atomic_write(self.file) as tmp: tmp.write_bytes(data)
         self.columns, self.rows, self.size = list(df.columns), len(df), len(data)
 
     def read(self) -> pd.DataFrame:
@@ -384,7 +385,7 @@ def save(self:Log,
     if not (own and self._tables['samples'].size): self.df.to_csv(path/'samples.csv', index=False)
     if not (own and self._tables['metrics'].size): self.metrics.to_csv(path/'metrics.csv', index=False)
     top = self.top(top_k)
-    top.to_csv(path/'top.csv', index=False)
+    with atomic_write(path/'top.csv') as tmp: top.to_csv(tmp, index=False)
     fig = self.plot_metrics(smooth=5) if plot else None
     if fig is not None: fig.savefig(path/'metrics.png', dpi=100); plt.close(fig)
     if len(top) and self.molecular: self.top_grid(12).save(path/'top.png')

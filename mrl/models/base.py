@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 from fastcore.basics import patch
 
-from ..core import default_device
+from ..core import atomic_write, default_device
 from ..vocab import Vocab
 
 # %% auto #0
@@ -214,13 +214,13 @@ def sample_smiles(self:GenerativeModel,
 def save(self:GenerativeModel,
          path:str|Path, # A directory (created if needed)
         ) -> Path:
-    "Save the model to the directory `path` (config.json, vocab.json, weights.pt); returns `path`."
+    "Save the model to the directory `path` (config.json, vocab.json, weights.pt); returns `path`. Each file is written whole or not at all (`mrl.core.atomic_write`), the weights first: a full disk leaves an earlier save in `path` as it was."
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     config = {'format': 'mrl.model', 'class': type(self).__name__, 'module': type(self).__module__, 'hparams': self.hparams}
-    (path/'config.json').write_text(json.dumps(config, indent=1))
-    self.vocab.save(path/'vocab.json')
-    torch.save({k: v.detach().cpu() for k, v in self.state_dict().items()}, path/'weights.pt')
+    with atomic_write(path/'weights.pt') as tmp: torch.save({k: v.detach().cpu() for k, v in self.state_dict().items()}, tmp)
+    with atomic_write(path/'vocab.json') as tmp: self.vocab.save(tmp)
+    with atomic_write(path/'config.json') as tmp: tmp.write_text(json.dumps(config, indent=1))
     return path
 
 def _model_class(cfg:dict, path:Path) -> type:
