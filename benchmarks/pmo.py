@@ -179,9 +179,9 @@ def main():
             row['recipe'] = curve['recipe'] = top['recipe'] = label
             row['budget'] = budget
             row['prior'] = curve['prior'] = top['prior'] = prior_name
-            pd.DataFrame([row]).to_csv(out, mode='a', header=not out.exists(), index=False)
             curve.to_csv(curves_out, mode='a', header=not curves_out.exists(), index=False)
             top.to_csv(top_out, mode='a', header=not top_out.exists(), index=False)
+            pd.DataFrame([row]).to_csv(out, mode='a', header=not out.exists(), index=False)  # last: a run in the CSV is complete
             print(f"{label} {task:<28} seed {seed}: AUC top-10 {row['auc_top10']:.3f}  top-10 {row['avg_top10']:.3f}  "
                   f"calls {row['n_calls']}  batches {row['batches']}  new in last batch {row['last_batch_new']:.2f}  {row['wall_s']:.0f} s",
                   flush=True)

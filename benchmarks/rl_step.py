@@ -6,14 +6,14 @@ with a shipped prior (`--prior chembl`). Time goes to:
 - model compute: sampling (ModelSampler.sample_batch), scoring the batch under agent and prior
   (Agent.get_model_outputs), loss.backward(), the optimiser (Agent zero_grad/before_step/step), and the extra
   update rounds of the replay-rounds recipes (ExperienceReplay.step: forward, backward and optimiser on the batch
-  and the memory);
+  and the memory, with the little loss arithmetic of each round and, for augmented_memory, the SMILES randomisation);
 - scoring: the time inside the scoring function itself;
 - the framework: everything else (event dispatch, canonicalisation and cache lookups, the log's metrics,
   replay memory, diversity filter, loss arithmetic).
 The target is a framework share under 10 % of the batch time.
 
     python benchmarks/rl_step.py [--bs 128] [--batches 6] [--threads 2]
-    python benchmarks/rl_step.py --prior chembl --recipe replay_rounds_norepeat --bs 64   # the default recipe as optimize runs it
+    python benchmarks/rl_step.py --prior chembl --recipe replay_rounds_norepeat --bs 64 --sl 102   # the default recipe (no medchem filters)
 
 The fresh models are untrained, over the vocabulary of the NCI set: their samples run to about 60 tokens on average
 (capped at --sl), close to the lengths of real drug-like SMILES; the scores are mostly of invalid molecules, which makes

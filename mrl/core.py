@@ -5,6 +5,7 @@
 # %% ../nbs/00_core.ipynb #29282b53
 from __future__ import annotations
 
+import io
 import math
 import os
 import random
@@ -21,7 +22,7 @@ from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
 __all__ = ['set_seed', 'set_default_device', 'default_device', 'chunked', 'default_chunksize', 'parallel_map', 'StopTraining',
-           'Timer', 'atomic_write', 'machine_description']
+           'Timer', 'atomic_write', 'atomic_torch_save', 'machine_description']
 
 # %% ../nbs/00_core.ipynb #8e05c0f3
 def set_seed(
@@ -167,7 +168,7 @@ class Timer:
     def __exit__(self, *exc): self.stop()
     def __repr__(self): return f"Timer({self.name or ''}: {self.elapsed:.3f} s)"
 
-# %% ../nbs/00_core.ipynb #916d538d
+# %% ../nbs/00_core.ipynb #3f19943a
 @contextmanager
 def atomic_write(
     path:str|Path, # The file to write (its folder must exist)
@@ -177,8 +178,19 @@ def atomic_write(
     tmp = path.with_name(path.name + '.tmp')
     try:
         yield tmp
+        with open(tmp, 'rb') as f: os.fsync(f.fileno())  # on disk before it takes the old file's place
         os.replace(tmp, path)
     finally: tmp.unlink(missing_ok=True)
+
+def atomic_torch_save(
+    obj:Any, # Tensors and plain data (what `torch.load(weights_only=True)` reads back)
+    path:str|Path, # The file to write
+) -> Path:
+    "`torch.save(obj, path)` whole or not at all (`atomic_write`). `obj` is serialised in memory first, so a full disk raises `OSError(ENOSPC)`: torch's own file writer raises a `RuntimeError` that does not say why."
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
+    with atomic_write(path) as tmp: tmp.write_bytes(buffer.getbuffer())
+    return Path(path)
 
 # %% ../nbs/00_core.ipynb #1eb69b13
 def machine_description() -> str:

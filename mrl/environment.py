@@ -19,7 +19,7 @@ from fastcore.basics import patch
 from fastprogress.fastprogress import progress_bar
 
 from .agent import Agent
-from .core import StopTraining, atomic_write
+from .core import StopTraining, atomic_torch_save
 from .callbacks.core import BatchState, Callback, Events, to_plain, _load_plain, _plain_state, _restore_state
 from .callbacks.log import Log
 
@@ -258,7 +258,7 @@ def save_checkpoint(self:Environment,
     state = {'format': _FORMAT, 'version': _VERSION, 'iteration': self.iteration, 'rng': _rng_state(),
              'callbacks': {cb.name: {'class': type(cb).__qualname__, 'settings': to_plain(cb._settings(), f"{cb.name} settings"),
                                      'state': _plain_state(cb)} for cb in self._callbacks}}
-    with atomic_write(path/'checkpoint.pt') as tmp: torch.save(state, tmp)
+    atomic_torch_save(state, path/'checkpoint.pt')
     return path/'checkpoint.pt'
 
 @patch

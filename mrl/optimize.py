@@ -397,19 +397,19 @@ def optimize(
     out = Path(config.out)
     _check_run_dir(out, config, resume, overwrite)
     if prior is None: prior = load_prior(config.prior)
-    with atomic_write(out/'config.toml') as tmp: tmp.write_text(config.to_toml())
-    set_seed(config.seed)
-    with scoring_executor(config.workers, config.dask_address) as executor:
-        env = build_environment(config, prior, None, executor, objective)
-        try:
+    try:
+        with atomic_write(out/'config.toml') as tmp: tmp.write_text(config.to_toml())
+        set_seed(config.seed)
+        with scoring_executor(config.workers, config.dask_address) as executor:
+            env = build_environment(config, prior, None, executor, objective)
             try:
                 if resume: env.load_checkpoint(out/'checkpoint')
                 env.fit(bs=config.batch_size, sl=config.max_len, iters=max(0, config.batches - env.iteration), progress=progress)
             finally:  # also when Ctrl-C or SIGTERM ended the run: everything logged so far is written
                 save_run(env, config)
-        except OSError as e:
-            if e.errno in (errno.ENOSPC, errno.EDQUOT): raise _disk_full(e, out) from None
-            raise
+    except OSError as e:
+        if e.errno in (errno.ENOSPC, errno.EDQUOT): raise _disk_full(e, out) from e
+        raise
     return env
 
 def _disk_full(e:OSError, out:Path) -> OSError:

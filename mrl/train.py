@@ -23,7 +23,7 @@ from fastprogress.fastprogress import master_bar, progress_bar
 from torch.utils.data import Dataset
 
 from . import chem
-from .core import atomic_write, default_device, set_seed
+from .core import atomic_torch_save, default_device, set_seed
 from .data import SmilesDataset, make_dataloader
 from .metrics import sample_metrics
 from .models.base import GenerativeModel
@@ -296,7 +296,7 @@ def _save_train_state(path:str|Path, state:dict):
     "Write a training checkpoint atomically: to a temporary file beside it, then rename."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(path) as tmp: torch.save(state, tmp)
+    atomic_torch_save(state, path)
 
 def _load_train_state(path:str|Path, settings:dict) -> dict:
     "Read a checkpoint written by `pretrain` (tensors and plain data only: nothing in it can run code) and check it fits this run."

@@ -186,11 +186,13 @@ def _run_enders() -> tuple[type, ...]:
     except ImportError: pass
     return tuple(enders)
 
-def _keeps_books(fn:Callable) -> bool:
-    "Whether `fn` is an `Oracle`, whose budget and call history must stay in this process."
+def _keeps_books(fn:Callable, depth:int=0) -> bool:
+    "Whether `fn` is an `Oracle` or wraps one (e.g. `Filtered(oracle)`, an `Aggregate` with one): its budget and call history must stay in this process."
     try: from mrl.scoring.oracle import Oracle
     except ImportError: return False
-    return isinstance(fn, Oracle)
+    if isinstance(fn, Oracle): return True
+    inner = [getattr(fn, 'scorer', None)] + [c[0] for c in getattr(fn, 'components', ()) if isinstance(c, tuple) and c]
+    return depth < 8 and any(x is not None and x is not fn and _keeps_books(x, depth + 1) for x in inner)
 
 def _default_name(fn:Callable) -> str:
     name = getattr(fn, 'name', None) or getattr(fn, '__name__', None)
@@ -243,9 +245,10 @@ class Reward(Callback):
             raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}.")
         if not isinstance(retries, int) or retries < 0: raise ValueError(f"retries must be a non-negative integer, got {retries!r}.")
         if executor is not None and _keeps_books(fn):
-            raise ValueError(f"Reward({fn!r}, executor=...) would send a copy of the oracle to every worker, so its budget and "
-                             "history would be counted there and lost; give the executor to the oracle instead: "
-                             "Reward(Oracle(task, executor=...)).")
+            raise ValueError(f"{fn!r} is or holds an Oracle, whose budget and call history must stay in this process, but the reward "
+                             "would score it on an executor (workers count calls on copies of it, threads race on its budget). Give "
+                             "the executor to the oracle instead, Oracle(task, executor=...), and score the reward in this process "
+                             "(no executor; in optimize, workers=1).")
         super().__init__(name=name, order=order)
         self.fn, self.weight, self.transform = fn, float(weight), transform
         self.penalty = float(penalty)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import pickle
 from dataclasses import dataclass
@@ -214,13 +215,16 @@ def sample_smiles(self:GenerativeModel,
 def save(self:GenerativeModel,
          path:str|Path, # A directory (created if needed)
         ) -> Path:
-    "Save the model to the directory `path` (config.json, vocab.json, weights.pt); returns `path`. Each file is written whole or not at all (`mrl.core.atomic_write`), the weights first: a full disk leaves an earlier save in `path` as it was."
+    "Save the model to the directory `path` (config.json, vocab.json, weights.pt); returns `path`. All three files are written in full before any replaces its old version (`mrl.core.atomic_write`): a full disk leaves an earlier save in `path` as it was."
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     config = {'format': 'mrl.model', 'class': type(self).__name__, 'module': type(self).__module__, 'hparams': self.hparams}
-    with atomic_write(path/'weights.pt') as tmp: torch.save({k: v.detach().cpu() for k, v in self.state_dict().items()}, tmp)
-    with atomic_write(path/'vocab.json') as tmp: self.vocab.save(tmp)
-    with atomic_write(path/'config.json') as tmp: tmp.write_text(json.dumps(config, indent=1))
+    weights = io.BytesIO()
+    torch.save({k: v.detach().cpu() for k, v in self.state_dict().items()}, weights)
+    with atomic_write(path/'weights.pt') as w, atomic_write(path/'vocab.json') as v, atomic_write(path/'config.json') as c:
+        w.write_bytes(weights.getbuffer())
+        self.vocab.save(v)
+        c.write_text(json.dumps(config, indent=1))
     return path
 
 def _model_class(cfg:dict, path:Path) -> type:

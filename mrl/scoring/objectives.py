@@ -340,7 +340,8 @@ def ml_model_path(
 def _load_legacy_model(path:str):
     try:
         with open(path, 'rb') as f: return _CompatUnpickler(f).load()
-    except pickle.UnpicklingError as e: raise ValueError(f"{path} is not the classifier file molscore ships ({e}); reinstall with: {_MOLSCORE_HINT}") from None
+    except (pickle.UnpicklingError, EOFError) as e:
+        raise ValueError(f"{path} is not the classifier file molscore ships ({e or 'truncated'}); reinstall with: {_MOLSCORE_HINT}") from None
 
 # %% ../../nbs/20a_objectives.ipynb #1ef0935d
 def _forest_proba(forest, X:np.ndarray) -> np.ndarray:
